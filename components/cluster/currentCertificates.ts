@@ -1,0 +1,80 @@
+// Reads the public facts (subject, serial, fingerprint, validity) of the certificates already in
+// apimodel.json's certificateProfile, to report what a rotation replaces. Private keys in the
+// profile are never read.
+import { X509Certificate } from "node:crypto";
+import type { CertificateFacts } from "./model";
+import { JsonFields, type Json } from "./jsonFields";
+
+/** certificateProfile field → identity name used across the program. */
+const SINGLE_CERTS: readonly (readonly [string, string])[] = [
+  ["caCertificate", "ca"],
+  ["apiServerCertificate", "apiserver"],
+  ["clientCertificate", "client"],
+  ["kubeConfigCertificate", "kubeconfig"],
+  ["etcdServerCertificate", "etcdserver"],
+  ["etcdClientCertificate", "etcdclient"],
+];
+
+export function certificateFacts(pem: string): CertificateFacts {
+  const cert = new X509Certificate(pem);
+  return {
+    subject: cert.subject.split("\n").join(", "),
+    serialNumber: cert.serialNumber,
+    fingerprintSha256: cert.fingerprint256,
+    notBefore: new Date(cert.validFrom).toISOString(),
+    notAfter: new Date(cert.validTo).toISOString(),
+  };
+}
+
+/**
+ * Facts for every certificate present in `properties.certificateProfile`. A missing profile or
+ * field is fine (nothing to report); a present field that is not a PEM certificate, or an etcd
+ * peer list whose length is not the master count, is a problem.
+ */
+export function readCurrentCertificates(
+  fields: JsonFields,
+  apimodel: Json,
+  masterCount: number | undefined,
+): Record<string, CertificateFacts> {
+  const base = "properties.certificateProfile";
+  const result: Record<string, CertificateFacts> = {};
+  if (fields.at(apimodel, base) === undefined) return result;
+
+  const parse = (path: string, identity: string, value: Json | undefined): void => {
+    if (value === undefined || value === null || value === "") return;
+    if (typeof value !== "string") {
+      fields.fail(path, "expected a PEM certificate string.");
+      return;
+    }
+    try {
+      result[identity] = certificateFacts(value);
+    } catch (err) {
+      fields.fail(
+        path,
+        `not a PEM certificate (${(err as Error).message}). Restore it from the backup apimodel.json of the deployment.`,
+      );
+    }
+  };
+
+  for (const [field, identity] of SINGLE_CERTS) {
+    parse(`${base}.${field}`, identity, fields.at(apimodel, `${base}.${field}`));
+  }
+
+  const peerPath = `${base}.etcdPeerCertificates`;
+  const peers = fields.at(apimodel, peerPath);
+  if (peers === undefined || peers === null) return result;
+  if (!Array.isArray(peers)) {
+    fields.fail(peerPath, "expected a list of PEM certificates, one per master.");
+    return result;
+  }
+  const list = peers as readonly Json[];
+  if (masterCount !== undefined && list.length !== masterCount) {
+    fields.fail(
+      peerPath,
+      `has ${list.length} certificates for ${masterCount} masters (properties.masterProfile.count). ` +
+        "The file is inconsistent; restore it from the deployment's _output folder.",
+    );
+  }
+  list.forEach((pem, i) => parse(`${peerPath}[${i}]`, `etcdpeer${i}`, pem));
+  return result;
+}

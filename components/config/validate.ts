@@ -1,0 +1,241 @@
+// Stack config (raw strings) → RotateConfig, validated at the edge. Pure: every problem is
+// reported at once, one line each, worded "config <key>: <what is wrong>. <what to do>".
+import { InputError } from "../types";
+import {
+  CONFIG_KEYS,
+  KEY_SIZES,
+  REBOOT_STRATEGIES,
+  type ConfigKeyName,
+  type RebootStrategy,
+} from "./schema";
+import { SecretText } from "./secretText";
+
+/** Config as Pulumi hands it to the program: strings, or undefined when unset. */
+export type RawConfig = Readonly<Partial<Record<ConfigKeyName, string>>>;
+
+export interface RotateConfig {
+  readonly cluster: {
+    /** The `_output/<dnsPrefix>/` folder or its apimodel.json, as given (relative to the project). */
+    readonly apiModel: string;
+    /** @default - azuredeploy.json next to apimodel.json */
+    readonly azureDeploy?: string;
+    /** @default - parameters.nameSuffix.defaultValue of azuredeploy.json */
+    readonly nameSuffix?: string;
+    /** @default - apimodel.json's location; when set it must match */
+    readonly location?: string;
+  };
+  readonly ssh: {
+    /** @default - linuxProfile.adminUsername */
+    readonly user?: string;
+    /** Inline key (secret) or a path; @default - `<adminUsername>_rsa` next to apimodel.json */
+    readonly privateKey?: SecretText;
+    readonly privateKeyPath?: string;
+    /** @default - known_hosts next to apimodel.json */
+    readonly knownHostsPath?: string;
+    /** @default true: every node's host key must be pinned in the known_hosts file */
+    readonly verifyHostKeys: boolean;
+    /** @default - the API server FQDN (the public LB maps port 22 to master-0) */
+    readonly jumpHost?: string;
+    readonly perDialTimeoutSeconds: number;
+  };
+  readonly azure: {
+    readonly environment: string;
+    readonly subscriptionId?: string;
+    readonly resourceGroup?: string;
+    readonly clientId?: string;
+    readonly clientSecret?: SecretText;
+  };
+  readonly pki: {
+    readonly rotationId: string;
+    readonly keySize: number;
+    readonly validityHours: number;
+    readonly earlyRenewalHours: number;
+  };
+  readonly rollout: {
+    readonly rebootStrategy: RebootStrategy;
+    readonly agentParallelism: number;
+    readonly etcdHealthTimeoutSeconds: number;
+    readonly controlPlaneReadyTimeoutSeconds: number;
+    readonly nodeReadyTimeoutSeconds: number;
+    readonly rebootTimeoutSeconds: number;
+  };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * @param secretKeys the keys stored encrypted in the stack; when given, a secret key (sshPrivateKey,
+ *   clientSecret) stored in plain text is a problem. Omitted in pure tests.
+ */
+export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>): RotateConfig {
+  const problems: string[] = [];
+  const fail = (key: ConfigKeyName, message: string): undefined => {
+    problems.push(`config ${key}: ${message}`);
+    return undefined;
+  };
+
+  const text = (key: ConfigKeyName): string | undefined => {
+    const value = raw[key]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const required = (key: ConfigKeyName, hint: string): string | undefined =>
+    text(key) ?? fail(key, `missing. ${hint}`);
+  const integer = (key: ConfigKeyName, min: number, max: number): number => {
+    const spec = CONFIG_KEYS[key] as { default?: unknown };
+    const fallback = typeof spec.default === "number" ? spec.default : min;
+    const value = text(key);
+    if (value === undefined) return fallback;
+    if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
+      fail(key, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`);
+      return fallback;
+    }
+    return Number(value);
+  };
+  const boolean = (key: ConfigKeyName, fallback: boolean): boolean => {
+    const value = text(key);
+    if (value === undefined) return fallback;
+    if (value !== "true" && value !== "false") {
+      fail(key, `expected true or false, got ${JSON.stringify(value)}.`);
+      return fallback;
+    }
+    return value === "true";
+  };
+
+  if (secretKeys !== undefined) {
+    for (const key of Object.keys(CONFIG_KEYS) as ConfigKeyName[]) {
+      const spec = CONFIG_KEYS[key] as { secret?: boolean };
+      if (spec.secret === true && text(key) !== undefined && !secretKeys.has(key)) {
+        fail(
+          key,
+          `is stored in plain text. Remove it and set it again with: pulumi config set --secret ${key} …`,
+        );
+      }
+    }
+  }
+
+  const apiModel = required(
+    "apiModel",
+    "Set it to the cluster's _output/<dnsPrefix>/ folder or its apimodel.json: pulumi config set apiModel _output/<dnsPrefix>",
+  );
+  const rotationId = required(
+    "rotationId",
+    "Set it to any label, and change it whenever you want new certificates: pulumi config set rotationId 1",
+  );
+  if (rotationId !== undefined && !/^[A-Za-z0-9._:-]{1,64}$/.test(rotationId)) {
+    fail(
+      "rotationId",
+      "use 1-64 letters, digits, '.', '_', ':' or '-' (it appears in plans and logs).",
+    );
+  }
+
+  const nameSuffix = text("nameSuffix");
+  if (nameSuffix !== undefined && !/^[0-9]{8}$/.test(nameSuffix)) {
+    fail(
+      "nameSuffix",
+      `${JSON.stringify(nameSuffix)} is not an 8-digit cluster id (the digits in k8s-master-<nameSuffix>-0).`,
+    );
+  }
+
+  const sshPrivateKey = text("sshPrivateKey");
+  const sshPrivateKeyPath = text("sshPrivateKeyPath");
+  if (sshPrivateKey !== undefined && sshPrivateKeyPath !== undefined) {
+    fail(
+      "sshPrivateKey",
+      "set either sshPrivateKey (the key, as a secret) or sshPrivateKeyPath (a file), not both.",
+    );
+  }
+  if (sshPrivateKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshPrivateKey)) {
+    fail(
+      "sshPrivateKey",
+      'is not a PEM or OpenSSH private key. Set it from the file: pulumi config set --secret sshPrivateKey -- "$(cat <key>)"',
+    );
+  }
+
+  const sshUser = text("sshUser");
+  if (sshUser !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(sshUser)) {
+    fail("sshUser", `${JSON.stringify(sshUser)} is not a Linux user name.`);
+  }
+  const jumpHost = text("jumpHost");
+  if (jumpHost !== undefined && !/^[A-Za-z0-9.-]+$/.test(jumpHost)) {
+    fail(
+      "jumpHost",
+      `${JSON.stringify(jumpHost)} is not a host name or IPv4 address (no user@ or :port).`,
+    );
+  }
+
+  const subscriptionId = text("subscriptionId");
+  if (subscriptionId !== undefined && !GUID.test(subscriptionId)) {
+    fail("subscriptionId", `${JSON.stringify(subscriptionId)} is not a GUID.`);
+  }
+  const clientId = text("clientId");
+  if (clientId !== undefined && !GUID.test(clientId)) {
+    fail(
+      "clientId",
+      `${JSON.stringify(clientId)} is not a GUID (the service principal's application id).`,
+    );
+  }
+  const clientSecret = text("clientSecret");
+  if ((clientId === undefined) !== (clientSecret === undefined)) {
+    fail(
+      clientId === undefined ? "clientId" : "clientSecret",
+      "clientId and clientSecret go together: set both (clientSecret with --secret) or neither.",
+    );
+  }
+
+  const keySize = integer("keySize", 2048, 4096);
+  if (!KEY_SIZES.includes(keySize)) {
+    fail("keySize", `expected one of ${KEY_SIZES.join(", ")}, got ${keySize}.`);
+  }
+  const validityHours = integer("validityHours", 24, 24 * 366 * 100);
+  const earlyRenewalHours = integer("earlyRenewalHours", 0, 24 * 366 * 100);
+  if (earlyRenewalHours >= validityHours) {
+    fail(
+      "earlyRenewalHours",
+      `${earlyRenewalHours} is not below validityHours (${validityHours}): every certificate would be due for renewal at birth.`,
+    );
+  }
+
+  const rebootStrategy = text("rebootStrategy") ?? "rolling";
+  if (!(REBOOT_STRATEGIES as readonly string[]).includes(rebootStrategy)) {
+    fail(
+      "rebootStrategy",
+      `expected ${REBOOT_STRATEGIES.map((s) => JSON.stringify(s)).join(", ")}, got ${JSON.stringify(rebootStrategy)}.`,
+    );
+  }
+
+  const config: RotateConfig = {
+    cluster: {
+      apiModel: apiModel ?? "",
+      azureDeploy: text("azureDeploy"),
+      nameSuffix,
+      location: text("location"),
+    },
+    ssh: {
+      user: sshUser,
+      privateKey: sshPrivateKey === undefined ? undefined : new SecretText(sshPrivateKey),
+      privateKeyPath: sshPrivateKeyPath,
+      knownHostsPath: text("sshKnownHostsPath"),
+      verifyHostKeys: boolean("sshVerifyHostKeys", true),
+      jumpHost,
+      perDialTimeoutSeconds: integer("sshPerDialTimeoutSeconds", 1, 600),
+    },
+    azure: {
+      environment: text("azureEnv") ?? "AzureStackCloud",
+      subscriptionId,
+      resourceGroup: text("resourceGroup"),
+      clientId,
+      clientSecret: clientSecret === undefined ? undefined : new SecretText(clientSecret),
+    },
+    pki: { rotationId: rotationId ?? "", keySize, validityHours, earlyRenewalHours },
+    rollout: {
+      rebootStrategy: rebootStrategy as RebootStrategy,
+      agentParallelism: integer("agentParallelism", 1, 100),
+      etcdHealthTimeoutSeconds: integer("etcdHealthTimeoutSeconds", 10, 86400),
+      controlPlaneReadyTimeoutSeconds: integer("controlPlaneReadyTimeoutSeconds", 10, 86400),
+      nodeReadyTimeoutSeconds: integer("nodeReadyTimeoutSeconds", 10, 86400),
+      rebootTimeoutSeconds: integer("rebootTimeoutSeconds", 10, 86400),
+    },
+  };
+  if (problems.length > 0) throw new InputError(problems);
+  return config;
+}

@@ -1,0 +1,4 @@
+// The PKI: pure specs (the project's ca.conf) and the component that issues them.
+export * from "./specs";
+export { allowedUses } from "./allowedUses";
+export * from "./pki";

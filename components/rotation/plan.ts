@@ -1,0 +1,63 @@
+// Pure planning of the rotation graph: which file is installed in which phase, how kubelets are
+// split into lanes, which nodes reboot in which wave. No Pulumi resources; tested as tables.
+import type { RebootStrategy } from "../config";
+import type { NodeRole } from "../types";
+
+/** Phases that install files; the rest of the graph only restarts, waits and verifies. */
+export type InstallPhase = "etcd" | "controlplane" | "kubelet" | "kubeconfig";
+
+/**
+ * The phase that installs a file. On a master, etcd's trust (ca.crt) and its own certs go with
+ * the etcd swap, because etcd reloads its CA only on restart and all members must switch
+ * together; everything else of the certs dir with the control plane, including client.* which
+ * the controller-manager and scheduler read through /var/lib/kubelet/kubeconfig. An agent's
+ * files (ca.crt, client.*) all belong to its kubelet. The admin kubeconfig comes last.
+ */
+export function installPhase(role: NodeRole, path: string): InstallPhase {
+  if (path.endsWith("/.kube/config")) return "kubeconfig";
+  if (role === "agent") return "kubelet";
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  return base === "ca.crt" || base.startsWith("etcd") ? "etcd" : "controlplane";
+}
+
+/** The files a kubelet restart depends on (it reads them through /var/lib/kubelet/kubeconfig). */
+export const KUBELET_FILES = ["ca.crt", "client.crt", "client.key"].map(
+  (f) => `/etc/kubernetes/certs/${f}`,
+);
+
+/**
+ * Bounded parallelism without a semaphore: nodes dealt round-robin into `lanes` chains; inside a
+ * chain each kubelet waits for the previous node to be Ready. Masters come first.
+ */
+export function kubeletLanes(nodes: readonly string[], lanes: number): string[][] {
+  if (!Number.isInteger(lanes) || lanes < 1)
+    throw new Error(`agentParallelism must be >= 1, got ${lanes}`);
+  const out: string[][] = Array.from({ length: Math.min(lanes, nodes.length) }, () => []);
+  nodes.forEach((n, i) => out[i % lanes].push(n));
+  return out;
+}
+
+/**
+ * Reboot waves: every node of a wave reboots together, a wave starts when the previous one is
+ * back and Ready. rolling = one node per wave (masters first, so etcd keeps quorum and the control
+ * plane is proven before workloads move); all = one wave; none = no reboot.
+ */
+export function rebootWaves(
+  masters: readonly string[],
+  agents: readonly string[],
+  strategy: RebootStrategy,
+): string[][] {
+  switch (strategy) {
+    case "none":
+      return [];
+    case "all":
+      return masters.length + agents.length === 0 ? [] : [[...masters, ...agents]];
+    case "rolling":
+      return [...masters, ...agents].map((n) => [n]);
+  }
+}
+
+/** A short, stable label of a set of digests (annotation values, reboot tokens). */
+export function tokenOf(digests: readonly string[], sha256: (s: string) => string): string {
+  return sha256([...digests].sort().join("\n")).slice(0, 16);
+}

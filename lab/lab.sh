@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# The lab: a local cluster shaped like one `aks-engine deploy` makes on Azure Stack Hub.
+#   npm run lab -- up [--masters 1|3|5] [--agents N] [--key-bits BITS] [--name-suffix 8DIGITS]
+#                     [--private-cluster]
+#   npm run lab -- down
+#   npm run lab -- status
+# See lab/README.md.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/common.sh
+source "${here}/lib/common.sh"
+# shellcheck source=lib/pki.sh
+source "${here}/lib/pki.sh"
+# shellcheck source=lib/net.sh
+source "${here}/lib/net.sh"
+# shellcheck source=lib/nodes.sh
+source "${here}/lib/nodes.sh"
+# shellcheck source=lib/topology.sh
+source "${here}/lib/topology.sh"
+# shellcheck source=lib/output.sh
+source "${here}/lib/output.sh"
+# shellcheck source=lib/status.sh
+source "${here}/lib/status.sh"
+# shellcheck source=lib/down.sh
+source "${here}/lib/down.sh"
+# shellcheck source=lib/up.sh
+source "${here}/lib/up.sh"
+
+usage() {
+  cat <<'TXT'
+usage: npm run lab -- up [options] | down | status
+
+up options:
+  --masters N        master count: 1, 3 or 5 (default 3)
+  --agents N         Linux agent count: 1 to 50 (default 2)
+  --key-bits BITS    RSA size of the cluster PKI and SSH key: 2048, 3072 or 4096
+                     (default 4096, as AKS Engine; 2048 makes up several times faster)
+  --name-suffix S    the cluster's 8-digit nameSuffix (default 11858198, what aks-engine
+                     derives for dnsPrefix aks-lab)
+  --private-cluster  orchestratorProfile.kubernetesConfig.privateCluster.enabled=true: the
+                     admin kubeconfig points at the internal LB IP instead of the FQDN
+TXT
+}
+
+# usage_error MSG: bad input, reported before anything is touched.
+usage_error() {
+  printf 'lab: %s\n' "$1" >&2
+  usage >&2
+  exit 2
+}
+
+cmd="${1:-}"
+[ $# -gt 0 ] && shift
+masters=3 agents=2 bits=4096 suffix="${LAB_DEFAULT_NAME_SUFFIX}" private=false
+case "${cmd}" in
+  up)
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --masters | --agents | --key-bits | --name-suffix)
+          [ $# -ge 2 ] || usage_error "option $1 needs a value"
+          case "$1" in
+            --masters) masters=$2 ;;
+            --agents) agents=$2 ;;
+            --key-bits) bits=$2 ;;
+            --name-suffix) suffix=$2 ;;
+          esac
+          shift 2
+          ;;
+        --private-cluster)
+          private=true
+          shift
+          ;;
+        -h | --help)
+          usage
+          exit 0
+          ;;
+        *) usage_error "unknown option for up: $1" ;;
+      esac
+    done
+    [[ "${masters}" =~ ^(1|3|5)$ ]] || usage_error "--masters must be 1, 3 or 5 (got '${masters}')"
+    if ! [[ "${agents}" =~ ^[0-9]+$ ]] || [ "${agents}" -lt 1 ] || [ "${agents}" -gt 50 ]; then
+      usage_error "--agents must be a whole number from 1 to 50 (got '${agents}')"
+    fi
+    [[ "${bits}" =~ ^(2048|3072|4096)$ ]] ||
+      usage_error "--key-bits must be 2048, 3072 or 4096 (got '${bits}')"
+    [[ "${suffix}" =~ ^[0-9]{8}$ ]] || usage_error "--name-suffix must be 8 digits (got '${suffix}')"
+    ;;
+  down | status)
+    [ $# -eq 0 ] || usage_error "${cmd} takes no options (got '$*')"
+    ;;
+  -h | --help | help)
+    usage
+    exit 0
+    ;;
+  "") usage_error "missing command" ;;
+  *) usage_error "unknown command '${cmd}'" ;;
+esac
+
+# One lab command at a time (the lock lives outside the state folder `down` removes).
+mkdir -p "${LAB_STATE%/*}"
+exec 9>"${LAB_STATE%/*}/lab.lock"
+flock -w 600 9 || die "another lab command holds ${LAB_STATE%/*}/lab.lock"
+
+case "${cmd}" in
+  up) lab_up "${masters}" "${agents}" "${bits}" "${suffix}" "${private}" ;;
+  down)
+    started=${SECONDS}
+    lab_down
+    log "lab down in $((SECONDS - started)) s"
+    ;;
+  status) lab_status ;;
+esac

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# `lab up`: the lab's `aks-engine deploy`, in phases that each end in a check:
+#   keys+PKI -> node folders -> network+boot -> CSE (certs, kubeconfigs, etcd) -> front-proxy
+#   certs through etcd -> etcd healthy from the host -> _output/<dnsPrefix>/ -> control plane.
+
+# each_node FUNC ARGS...: FUNC I ARGS... for every node at once; fails if any failed.
+each_node() {
+  local fn=$1 i pids=() failed=()
+  shift
+  for i in "${!NODE_NAMES[@]}"; do
+    "${fn}" "${i}" "$@" &
+    pids+=("$!")
+  done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed+=("${NODE_NAMES[$i]}"); done
+  [ "${#failed[@]}" = 0 ] || die "${fn} failed on: ${failed[*]}"
+}
+
+boot_node() { wait_booted "${NODE_NAMES[$1]}"; }
+
+# cse_node I: the provisioning script inside node I; its output stays in the node folder.
+cse_node() {
+  local name="${NODE_NAMES[$1]}"
+  if ! NODE_EXEC_TIMEOUT=300 node_exec "${name}" /bin/bash "${NODE_PAYLOAD_MOUNT}/cse.sh" \
+    >"${LAB_NODES_DIR}/${name}/cse.log" 2>&1; then
+    tail -n 20 "${LAB_NODES_DIR}/${name}/cse.log" >&2
+    return 1
+  fi
+}
+
+# proxy_certs_node I: generate-proxy-certs.sh on master I, as rotate-certs runs it.
+proxy_certs_node() {
+  local name="${NODE_NAMES[$1]}"
+  [ "${NODE_ROLES[$1]}" = master ] || return 0
+  [ "${NODE_INDEXES[$1]}" != 0 ] || return 0
+  proxy_certs_on "${name}"
+}
+proxy_certs_on() {
+  NODE_EXEC_TIMEOUT=180 node_exec "$1" /bin/bash -c \
+    'source /etc/environment && exec /etc/kubernetes/generate-proxy-certs.sh' \
+    >>"${LAB_NODES_DIR}/$1/cse.log" 2>&1
+}
+
+# The provisioning payload held keys; the nodes have installed them, so drop the copies.
+scrub_payload_node() {
+  rm -f "${LAB_NODES_DIR}/${NODE_NAMES[$1]}/cse/"*.key
+}
+
+etcd_check_node() {
+  [ "${NODE_ROLES[$1]}" = master ] || return 0
+  local tries
+  for tries in $(seq 1 30); do
+    etcd_health "${NODE_IPS[$1]}" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "etcd on ${NODE_NAMES[$1]} is not healthy after ${tries} tries" >&2
+  return 1
+}
+
+# lab_is_up: the recorded lab exists and every node's PID 1 is alive.
+lab_is_up() {
+  [ -f "${LAB_ENV_FILE}" ] || return 1
+  local name
+  # shellcheck source=/dev/null
+  source "${LAB_ENV_FILE}"
+  for name in "${LAB_NODE_NAMES[@]}"; do pid_alive "${LAB_NODES_DIR}/${name}/pid1" || return 1; done
+}
+
+preflight() {
+  local cmd
+  for cmd in unshare nsenter ip openssl ssh-keygen ssh etcdctl jq setsid flock; do
+    command -v "${cmd}" >/dev/null || die "missing command ${cmd} (run tools/ci-packages.sh)"
+  done
+  for cmd in /usr/sbin/sshd /usr/bin/etcd /lib/systemd/systemd /usr/bin/sudo; do
+    [ -x "${cmd}" ] || die "missing ${cmd} (run tools/ci-packages.sh)"
+  done
+  [ "$(id -u)" = 0 ] || die "the lab needs root (namespaces, mounts, cgroups)"
+  grep -q "^cgroup2 ${LAB_CGROUP_ROOT} " /proc/mounts ||
+    die "no cgroup2 hierarchy mounted at ${LAB_CGROUP_ROOT}"
+  if ip -o -4 addr show | grep -v " ${LAB_BRIDGE} " | grep -q ' inet 10\.240\.'; then
+    die "10.240.0.0/16 is already in use on this host; the lab needs it for its own bridge"
+  fi
+}
+
+lab_up() {
+  local masters=$1 agents=$2 bits=$3 suffix=$4 private=$5
+  if lab_is_up; then
+    if [ "${LAB_MASTERS}" = "${masters}" ] && [ "${LAB_AGENTS}" = "${agents}" ] &&
+      [ "${LAB_NAME_SUFFIX}" = "${suffix}" ] && [ "${LAB_PRIVATE_CLUSTER}" = "${private}" ]; then
+      log "lab already up (${masters} masters, ${agents} agents); nothing to do"
+      return 0
+    fi
+    die "lab is up as ${LAB_MASTERS} masters + ${LAB_AGENTS} agents; run 'npm run lab -- down' first"
+  fi
+  preflight
+  # Leftovers of an earlier lab (a failed up, a reboot) go first.
+  lab_down
+  # shellcheck disable=SC2034 # read by stage_node
+  LAB_PRIVATE="${private}"
+  local t0=${SECONDS}
+  mkdir -p "${LAB_STATE}/ssh" "${LAB_NODES_DIR}" "${LAB_OUTPUT_ROOT}"
+  chmod 0700 "${LAB_STATE}" "${LAB_STATE}/ssh"
+
+  log "keys: SSH key and cluster PKI (RSA ${bits}) for ${masters} masters"
+  ssh-keygen -q -t rsa -b "${bits}" -N '' -C "${LAB_ADMIN_USER}@${LAB_DNS_PREFIX}" \
+    -f "${LAB_STATE}/ssh/azureuser_rsa" &
+  local ssh_pid=$!
+  pki_generate "${LAB_PKI_DIR}" "${bits}" "${masters}"
+  wait "${ssh_pid}" || die "ssh-keygen failed"
+
+  topology "${masters}" "${agents}" "${suffix}"
+  log "nodes: staging ${#NODE_NAMES[@]} node folders"
+  local i
+  for i in "${!NODE_NAMES[@]}"; do stage_node "${i}" "${suffix}" "${masters}"; done
+
+  log "boot: bridge ${LAB_BRIDGE} ${LAB_BRIDGE_IP}/${LAB_PREFIX_LEN}, systemd in every node"
+  net_up
+  for i in "${!NODE_NAMES[@]}"; do start_node "${i}"; done
+  write_inventory "${masters}" "${agents}" "${suffix}" "${bits}" "${private}"
+  each_node boot_node
+
+  log "provision: certificates, kubeconfigs, etcd (CSE on every node)"
+  each_node cse_node
+  log "front-proxy certs: generated on $(master_name "${suffix}" 0), shared through etcd"
+  proxy_certs_on "$(master_name "${suffix}" 0)" || die "generate-proxy-certs.sh failed on master 0"
+  each_node proxy_certs_node
+  each_node scrub_payload_node
+  each_node etcd_check_node
+
+  log "output: ${LAB_OUTPUT_DIR}"
+  write_output "${masters}" "${agents}" "${suffix}" "${private}"
+  log "lab up in $((SECONDS - t0)) s: ${masters} masters, ${agents} agents"
+
+  if [ -f "${LAB_DIR}/control-plane/up.sh" ] && [ "${LAB_SKIP_CONTROL_PLANE:-}" != 1 ]; then
+    log "control plane: lab/control-plane/up.sh"
+    LAB_STATE="${LAB_STATE}" LAB_INVENTORY="${LAB_INVENTORY}" LAB_ENV_FILE="${LAB_ENV_FILE}" \
+      LAB_SSH="${LAB_DIR}/ssh.sh" bash "${LAB_DIR}/control-plane/up.sh" 9>&- ||
+      die "lab/control-plane/up.sh failed (the nodes stay up; 'npm run lab -- down' removes them)"
+  fi
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# PID 1 of a lab node, before it becomes systemd. Runs inside the node's fresh mount, UTS, IPC,
+# PID, cgroup and network namespaces (started by lab/lib/nodes.sh) and turns them into a small
+# "VM": its own /etc and /var (copy-on-write over the host's), private /root /home /tmp /run
+# /dev, a node-local sysfs and cgroup2, its own hostname, network address, host key and admin
+# user; then it execs systemd, which boots the node like a VM (sshd, journald, later etcd).
+# Everything written here is the node's "image + cloud-init"; the AKS Engine provisioning
+# (certificates, etcd) happens later in lab/node/cse.sh.
+set -euo pipefail
+
+node_dir=$1
+# shellcheck source=/dev/null
+source "${node_dir}/node.env"
+
+# --- network: the host moves the peer end of our veth in as eth0; wait for it ----------------
+for _ in $(seq 1 500); do
+  ip link show eth0 >/dev/null 2>&1 && break
+  sleep 0.02
+done
+ip link set lo up
+ip addr add "${NODE_IP}/${PREFIX_LEN}" dev eth0
+ip link set eth0 up
+# No default route on purpose: only the lab bridge's 10.240.0.0/16 is reachable.
+
+# --- filesystems ----------------------------------------------------------------------------
+mount --make-rprivate /
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=${node_dir}/etc/upper,workdir=${node_dir}/etc/work" /etc
+mount -t overlay overlay -o "lowerdir=/var,upperdir=${node_dir}/var/upper,workdir=${node_dir}/var/work" /var
+for d in root home tmp; do mount --bind "${node_dir}/${d}" "/${d}"; done
+chmod 1777 /tmp
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
+
+# A private /dev: assemble it on the new /run, then move it into place.
+staging=/run/lab-dev
+mkdir -p "${staging}"
+mount -t tmpfs -o mode=0755,nosuid tmpfs "${staging}"
+for dev in null zero full random urandom tty; do
+  touch "${staging}/${dev}"
+  mount --bind "/dev/${dev}" "${staging}/${dev}"
+done
+# systemd writes its console output to /dev/console; the node has no console.
+touch "${staging}/console"
+mount --bind /dev/null "${staging}/console"
+mkdir -p "${staging}/pts" "${staging}/shm"
+ln -s /proc/self/fd "${staging}/fd"
+ln -s /proc/self/fd/0 "${staging}/stdin"
+ln -s /proc/self/fd/1 "${staging}/stdout"
+ln -s /proc/self/fd/2 "${staging}/stderr"
+ln -s pts/ptmx "${staging}/ptmx"
+mount --move "${staging}" /dev
+rmdir "${staging}"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5,nosuid,noexec devpts /dev/pts
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
+
+# A sysfs of this network namespace, read-only (so udev and friends stay off), and a cgroup2
+# rooted at this node's own cgroup (unshare --cgroup made it the namespace root).
+mount -t sysfs -o ro,nosuid,nodev,noexec sysfs /sys
+mount -t cgroup2 -o rw,nosuid,nodev,noexec cgroup2 /sys/fs/cgroup
+
+# The VM's provisioning payload (what the Azure VM agent downloads for the CSE extension).
+cse_dir=/var/lib/waagent/custom-script/download/0
+mkdir -p "${cse_dir}"
+mount --bind "${node_dir}/cse" "${cse_dir}"
+mount -o remount,bind,ro "${cse_dir}"
+if [ "${NODE_ROLE}" = master ]; then
+  # The etcd data disk AKS Engine attaches to every master (LABEL=etcd_disk).
+  mkdir -p /var/lib/etcddisk
+  mount --bind "${node_dir}/etcddisk" /var/lib/etcddisk
+fi
+
+# --- the node's identity ----------------------------------------------------------------------
+hostname "${NODE_NAME}"
+echo "${NODE_NAME}" >/etc/hostname
+cp "${node_dir}/hosts" /etc/hosts
+tr -d '-' </proc/sys/kernel/random/uuid >/etc/machine-id
+: >/etc/fstab
+
+# sshd: this node's own host key only (the host's keys are hidden), listening on the node IP.
+rm -f /etc/ssh/ssh_host_*
+install -m 0600 "${node_dir}/ssh_host_ed25519_key" /etc/ssh/ssh_host_ed25519_key
+install -m 0644 "${node_dir}/ssh_host_ed25519_key.pub" /etc/ssh/ssh_host_ed25519_key.pub
+cat >/etc/ssh/sshd_config.d/50-aks-lab.conf <<CONF
+ListenAddress ${NODE_IP}
+HostKey /etc/ssh/ssh_host_ed25519_key
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+CONF
+
+# The admin user as cloud-init makes it: key-only login, passwordless sudo.
+useradd --create-home --user-group --shell /bin/bash "${ADMIN_USER}"
+usermod --password '*' "${ADMIN_USER}"
+install -d -m 0700 -o "${ADMIN_USER}" -g "${ADMIN_USER}" "/home/${ADMIN_USER}/.ssh"
+install -m 0600 -o "${ADMIN_USER}" -g "${ADMIN_USER}" "${node_dir}/authorized_keys" \
+  "/home/${ADMIN_USER}/.ssh/authorized_keys"
+echo "${ADMIN_USER} ALL=(ALL) NOPASSWD:ALL" >/etc/sudoers.d/90-cloud-init-users
+chmod 0440 /etc/sudoers.d/90-cloud-init-users
+
+# --- systemd units ------------------------------------------------------------------------------
+# Drop every unit the host enabled (postgresql, timers, gettys, etcd...) and enable sshd only.
+find /etc/systemd/system -mindepth 2 -maxdepth 2 \( -path '*.wants/*' -o -path '*.requires/*' \) -delete
+rm -f /etc/systemd/system/etcd2.service
+mkdir -p /etc/systemd/system/multi-user.target.wants
+ln -s /lib/systemd/system/ssh.service /etc/systemd/system/multi-user.target.wants/ssh.service
+ln -sf /lib/systemd/system/multi-user.target /etc/systemd/system/default.target
+# Units that would touch the shared kernel or hardware, or only cost memory in a lab node.
+# (dbus stays: unprivileged `systemctl status` needs it, as on a VM; logind is not needed.)
+for unit in getty.target console-getty.service container-getty@.service getty@.service \
+  serial-getty@.service systemd-logind.service \
+  systemd-ask-password-wall.path systemd-ask-password-console.path \
+  dev-hugepages.mount sys-fs-fuse-connections.mount sys-kernel-config.mount \
+  sys-kernel-debug.mount sys-kernel-tracing.mount proc-sys-fs-binfmt_misc.automount \
+  systemd-binfmt.service kmod-static-nodes.service systemd-modules-load.service \
+  systemd-sysctl.service systemd-firstboot.service systemd-machine-id-commit.service \
+  systemd-pcrphase.service systemd-pcrphase-sysinit.service systemd-repart.service \
+  systemd-remount-fs.service systemd-journald-audit.socket systemd-udevd.service \
+  systemd-udevd-control.socket systemd-udevd-kernel.socket systemd-hwdb-update.service \
+  ldconfig.service systemd-timesyncd.service e2scrub_reap.service postgresql.service; do
+  ln -sf /dev/null "/etc/systemd/system/${unit}"
+done
+if [ "${NODE_ROLE}" = master ]; then
+  # AKS Engine ships its own etcd unit (enabled later by the CSE), not Debian's.
+  install -m 0644 "${node_dir}/cse/etcd.service" /etc/systemd/system/etcd.service
+else
+  # Agents run no etcd; AKS Engine scripts treat /etc/default/etcd as "this is a master".
+  ln -sf /dev/null /etc/systemd/system/etcd.service
+  rm -f /etc/default/etcd
+fi
+
+# Hide the operator's secrets (lab state, _output) from the node, as a VM could not see them.
+mount -t tmpfs -o ro,mode=0755 tmpfs "${STATE_DIR}"
+if [ -d "${OUTPUT_ROOT}" ]; then mount -t tmpfs -o ro,mode=0755 tmpfs "${OUTPUT_ROOT}"; fi
+
+cd /
+exec env -i container=akslab PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  /lib/systemd/systemd

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Writes stdin (a kubeconfig or apimodel.json: secrets, so never an argument) to a file on the
+# operator's machine, mode 0600, through a temporary file and a rename. The file it replaces is
+# copied to <backup> once (the first copy wins, like the nodes' certs.bak). A second run with the
+# same content changes nothing.
+#
+# usage: write-file.sh <path> <backup path>
+set -euo pipefail
+
+[ $# -eq 2 ] || {
+  echo "usage: write-file.sh <path> <backup path>" >&2
+  exit 2
+}
+dest=$1 backup=$2
+umask 077
+dir=$(dirname "$dest")
+mkdir -p "$dir"
+tmp=$(mktemp "$dir/.$(basename "$dest").XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+cat >"$tmp"
+[ -s "$tmp" ] || {
+  echo "write-file: refusing to write an empty $dest" >&2
+  exit 1
+}
+
+if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
+  echo "write-file: $dest unchanged"
+  exit 0
+fi
+if [ -f "$dest" ] && [ ! -e "$backup" ]; then
+  cp -p "$dest" "$backup"
+  echo "write-file: kept the previous $dest as $backup"
+fi
+chmod 600 "$tmp"
+mv -f "$tmp" "$dest"
+echo "write-file: wrote $dest"

@@ -1,0 +1,168 @@
+# Shared helpers for the node-side rotation steps. Sourced, never run.
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # constants and M_* / RESTARTED_AT are read by the sourcing scripts
+
+# Where AKS Engine keeps the certificates, and where this rotation works beside them. The staging
+# dir is the one AKS Engine's own rotate-certs uses; certs.bak is its node-side backup.
+readonly CERTS_DIR=/etc/kubernetes/certs
+readonly BACKUP_DIR=/etc/kubernetes/certs.bak
+readonly ROTATE_DIR=/etc/kubernetes/rotate-certs
+readonly STAGING_DIR=$ROTATE_DIR/certs
+readonly MANIFEST=$ROTATE_DIR/manifest
+readonly STATE_DIR=$ROTATE_DIR/state
+readonly EXTRA_BACKUP_DIR=$ROTATE_DIR/backup
+readonly ETCD_DEFAULTS=/etc/default/etcd
+readonly NODE_KUBECONFIG=/var/lib/kubelet/kubeconfig
+
+SCRIPT_NAME=$(basename "$0" .sh)
+
+log() { printf '%s: %s\n' "$SCRIPT_NAME" "$*"; }
+die() {
+  printf '%s: error: %s\n' "$SCRIPT_NAME" "$*" >&2
+  exit 1
+}
+
+require_root() {
+  [ "$(id -u)" -eq 0 ] || die "must run as root (through sudo -n); running as $(id -un)"
+}
+
+# sha256 of a file's content, or "-" when it does not exist.
+sha256_of() {
+  if [ -f "$1" ]; then
+    sha256sum <"$1" | cut -d' ' -f1
+  else
+    printf -- '-'
+  fi
+}
+
+# Octal mode without leading zeros, so "0600" and "600" compare equal.
+norm_mode() { printf '%o' "$((8#$1))"; }
+
+# True when $1 exists with content sha256 $2, mode $3, owner $4 and group $5.
+file_matches() {
+  local path=$1 sha=$2 mode=$3 owner=$4 group=$5 actual
+  [ -f "$path" ] || return 1
+  actual=$(stat -c '%a %U %G' "$path")
+  [ "$actual" = "$(norm_mode "$mode") $owner $group" ] || return 1
+  [ "$(sha256_of "$path")" = "$sha" ]
+}
+
+# Looks a destination path up in the staging manifest; sets M_MODE M_OWNER M_GROUP M_SHA.
+manifest_lookup() {
+  local want=$1 path mode owner group sha
+  [ -f "$MANIFEST" ] || die "nothing staged on this node ($MANIFEST missing): run stage.sh first"
+  while read -r path mode owner group sha; do
+    if [ "$path" = "$want" ]; then
+      M_MODE=$mode M_OWNER=$owner M_GROUP=$group M_SHA=$sha
+      return 0
+    fi
+  done <"$MANIFEST"
+  die "$want is not in the staged bundle ($MANIFEST)"
+}
+
+# Every destination path listed in the staging manifest.
+manifest_paths() { cut -d' ' -f1 "$MANIFEST"; }
+
+# The staged copy of a destination path.
+staged_path() { printf '%s%s' "$STAGING_DIR" "$1"; }
+
+# One digest over the content of a set of files (missing files count as "-"): the identity of
+# "what a service was started with", so a restart can tell whether it already happened.
+files_digest() {
+  local f
+  for f in "$@"; do
+    printf '%s %s\n' "$f" "$(sha256_of "$f")"
+  done | sort | sha256sum | cut -d' ' -f1
+}
+
+# A flag's value from /etc/default/etcd (DAEMON_ARGS="... --flag=value ..."), or empty.
+etcd_flag() {
+  [ -f "$ETCD_DEFAULTS" ] || die "$ETCD_DEFAULTS missing: this node does not run etcd"
+  grep -oE -- "--$1[= ][^ \"']+" "$ETCD_DEFAULTS" | head -n1 | sed -E "s/^--$1[= ]//" || true
+}
+
+# The client endpoint on this node: the loopback URL when etcd listens there, else the first.
+etcd_local_endpoint() {
+  local urls url
+  urls=$(etcd_flag listen-client-urls)
+  [ -n "$urls" ] || die "no --listen-client-urls in $ETCD_DEFAULTS"
+  for url in ${urls//,/ }; do
+    case $url in *//127.0.0.1:*)
+      printf '%s' "$url"
+      return 0
+      ;;
+    esac
+  done
+  printf '%s' "${urls%%,*}"
+}
+
+# etcdctl (v3) with the trust and identity etcd itself uses, passed explicitly: etcdctl 3.4
+# ignores the v2-style ETCDCTL_*_FILE variables AKS Engine puts in /etc/environment.
+etcdctl_local() {
+  local ca cert key
+  ca=$(etcd_flag trusted-ca-file)
+  cert=$(etcd_flag cert-file)
+  key=$(etcd_flag key-file)
+  if [ -z "$ca" ] || [ -z "$cert" ] || [ -z "$key" ]; then
+    die "$ETCD_DEFAULTS lacks --trusted-ca-file, --cert-file or --key-file"
+  fi
+  ETCDCTL_API=3 etcdctl --command-timeout=10s --dial-timeout=5s \
+    --cacert="$ca" --cert="$cert" --key="$key" --endpoints="$(etcd_local_endpoint)" "$@"
+}
+
+# Files etcd reads at start, from its own flags.
+etcd_files() {
+  local flag value
+  for flag in trusted-ca-file cert-file key-file peer-trusted-ca-file peer-cert-file peer-key-file; do
+    value=$(etcd_flag "$flag")
+    [ -z "$value" ] || printf '%s\n' "$value"
+  done
+}
+
+has_systemd_unit() {
+  systemctl list-unit-files --no-legend --no-pager "$1.service" 2>/dev/null | grep -q "^$1.service"
+}
+
+# Restarts a systemd unit unless it is running and was already restarted for the same files
+# (digest recorded in the state dir), so a second run changes nothing. Prints the restart time
+# (epoch seconds) recorded for this digest.
+restart_unit_for() {
+  local unit=$1 digest=$2 block=${3:-block} state recorded at state_now
+  state=$STATE_DIR/restart-$unit
+  mkdir -p "$STATE_DIR"
+  recorded=$(cut -d' ' -f1 "$state" 2>/dev/null || true)
+  state_now=$(systemctl is-active "$unit" 2>/dev/null || true)
+  if [ "$recorded" = "$digest" ] && [[ $state_now =~ ^(active|activating|reloading)$ ]]; then
+    at=$(cut -d' ' -f2 "$state")
+    log "$unit already restarted for these files at $at; nothing to do"
+    RESTARTED_AT=$at
+    return 0
+  fi
+  at=$(date +%s)
+  if [ "$block" = "no-block" ]; then
+    systemctl restart --no-block "$unit"
+  else
+    systemctl restart "$unit"
+  fi
+  printf '%s %s\n' "$digest" "$at" >"$state.tmp"
+  mv -f "$state.tmp" "$state"
+  log "restarted $unit at $at"
+  RESTARTED_AT=$at
+}
+
+# Polls "$@" until it succeeds or timeout seconds pass; returns its last status.
+poll() {
+  local timeout=$1 interval=$2 deadline
+  shift 2
+  deadline=$(($(date +%s) + timeout))
+  until "$@"; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      return 1
+    fi
+    sleep "$interval"
+  done
+}
+
+# kubectl as this node's kubelet: /var/lib/kubelet/kubeconfig holds file references to ca.crt and
+# client.crt (O=system:masters), so it follows the rotation without being rewritten.
+kubectl_node() { kubectl --kubeconfig "$NODE_KUBECONFIG" --request-timeout=10s "$@"; }

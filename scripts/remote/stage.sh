@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Stages the new files for this node beside the live ones, touching nothing in use.
+#
+# stdin (key material travels only here): one line per file,
+#   <destination path> <mode> <owner>:<group> <sha256> <base64 content>
+# Every line is checked (path, mode, owner, sha256 of the decoded content) before anything is
+# written. Staged copies are root-only; the manifest records where each goes and how.
+# A second run with the same bundle changes nothing.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+require_root
+umask 077
+mkdir -p "$ROTATE_DIR"
+chmod 700 "$ROTATE_DIR"
+# Decode in memory (/dev/shm) where there is one: key material then touches the disk only in the
+# root-only staging dir, and a second run does not even change that dir's mtime.
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  work=$(mktemp -d /dev/shm/rotate-stage.XXXXXX)
+else
+  work=$(mktemp -d "$ROTATE_DIR/.stage.XXXXXX")
+fi
+trap 'rm -rf "$work"' EXIT
+
+entries=()
+declare -A seen=()
+n=0
+while IFS=' ' read -r path mode owner sha b64 extra || [ -n "${path:-}" ]; do
+  [ -n "${path:-}" ] || continue
+  n=$((n + 1))
+  where="bundle line $n"
+  if [ -n "${extra:-}" ] || [ -z "${b64:-}" ]; then
+    die "$where: expected 5 fields: path mode owner:group sha256 base64"
+  fi
+  if [[ ! $path =~ ^/[A-Za-z0-9._/-]+$ ]] || [[ $path =~ (^|/)\.\.?(/|$) ]]; then
+    die "$where: bad path '$path'"
+  fi
+  case $path in
+    /etc/kubernetes/* | /var/lib/kubelet/* | /home/*/.kube/* | /root/.kube/*) ;;
+    *) die "$where: $path is outside the paths a rotation may write" ;;
+  esac
+  [ -z "${seen[$path]:-}" ] || die "$where: $path appears twice"
+  seen[$path]=1
+  [[ $mode =~ ^0?[0-7]{3}$ ]] || die "$where ($path): bad mode '$mode'"
+  [[ $owner =~ ^[a-z_][a-z0-9_-]*:[a-z_][a-z0-9_-]*$ ]] || die "$where ($path): bad owner:group '$owner'"
+  getent passwd "${owner%%:*}" >/dev/null || die "$where ($path): no user '${owner%%:*}' on this node"
+  getent group "${owner#*:}" >/dev/null || die "$where ($path): no group '${owner#*:}' on this node"
+  [[ $sha =~ ^[0-9a-f]{64}$ ]] || die "$where ($path): bad sha256 '$sha'"
+  printf '%s' "$b64" | base64 -d >"$work/$n" 2>/dev/null || die "$where ($path): content is not valid base64"
+  actual=$(sha256_of "$work/$n")
+  [ "$actual" = "$sha" ] || die "$where ($path): content sha256 is $actual, expected $sha"
+  entries+=("$n $path $mode ${owner%%:*} ${owner#*:} $sha")
+done
+[ "$n" -gt 0 ] || die "empty bundle on stdin"
+
+staged=0 unchanged=0
+for e in "${entries[@]}"; do
+  read -r i path _ _ _ sha <<<"$e"
+  target=$(staged_path "$path")
+  if [ "$(sha256_of "$target")" = "$sha" ]; then
+    unchanged=$((unchanged + 1))
+    continue
+  fi
+  mkdir -p "$(dirname "$target")"
+  # Copy beside the target, then rename: a half-written staged file never carries the final name.
+  cp "$work/$i" "$target.tmp"
+  mv -f "$target.tmp" "$target"
+  staged=$((staged + 1))
+done
+
+printf '%s\n' "${entries[@]}" | cut -d' ' -f2- | sort >"$work/manifest"
+if cmp -s "$work/manifest" "$MANIFEST"; then
+  manifest_state=unchanged
+else
+  cp "$work/manifest" "$MANIFEST.tmp"
+  mv -f "$MANIFEST.tmp" "$MANIFEST"
+  manifest_state=written
+fi
+log "$staged staged, $unchanged unchanged, manifest $manifest_state ($n files)"

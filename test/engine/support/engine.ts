@@ -1,0 +1,65 @@
+// Runs the project's `pulumi` exactly as a user does (node_modules/.bin/pulumi, the wrapper
+// that sources tools/pulumi/env.sh), with extra environment for an isolated test stack.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "../../..");
+export const PULUMI_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "pulumi");
+export const ENGINE_CHOICE = path.join(PROJECT_ROOT, ".work", "pulumi-engine.env");
+
+export interface Result {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `pulumi args…` in cwd; input, if given, goes to stdin. */
+export function pulumi(
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
+): Result {
+  const r = spawnSync(PULUMI_BIN, args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    input: opts.input,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 10 * 60 * 1000,
+  });
+  return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+/** Like pulumi(), but throws with the whole output when the command fails. */
+export function pulumiOk(
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
+): Result {
+  const r = pulumi(args, opts);
+  if (r.status !== 0) {
+    throw new Error(`pulumi ${args.join(" ")} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  }
+  return r;
+}
+
+/** Plugin directories in a PULUMI_HOME, to prove that nothing was downloaded. */
+export function pluginDirs(home: string): string[] {
+  const dir = path.join(home, "plugins");
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
+/** The engine's environment as env.sh exports it, read through a shell. */
+export function engineEnv(extra: NodeJS.ProcessEnv = {}): Record<string, string> {
+  const r = spawnSync("bash", ["-c", "source tools/pulumi/env.sh >/dev/null && env -0"], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...extra },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`sourcing tools/pulumi/env.sh failed:\n${r.stderr}`);
+  return Object.fromEntries(
+    r.stdout
+      .split("\0")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+}

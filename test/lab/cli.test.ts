@@ -1,0 +1,42 @@
+// Bad input to `npm run lab` is refused with a clear message before anything is touched.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import { lab, run } from "./run";
+import { stateDir } from "./fixture";
+
+async function hostSnapshot(): Promise<string> {
+  const links = await run("ip", ["-o", "link", "show"]);
+  const state = fs.existsSync(stateDir) ? fs.readdirSync(stateDir).sort().join(",") : "(none)";
+  return `${links.stdout.replace(/\s+state \S+.*$/gm, "")}\n${state}`;
+}
+
+describe("lab command line", function () {
+  const cases: ReadonlyArray<[string[], RegExp]> = [
+    [["up", "--masters", "2"], /--masters must be 1, 3 or 5 \(got '2'\)/],
+    [["up", "--agents", "0"], /--agents must be a whole number from 1 to 50 \(got '0'\)/],
+    [["up", "--agents", "x"], /--agents must be a whole number from 1 to 50 \(got 'x'\)/],
+    [["up", "--key-bits", "1024"], /--key-bits must be 2048, 3072 or 4096 \(got '1024'\)/],
+    [["up", "--name-suffix", "abc"], /--name-suffix must be 8 digits \(got 'abc'\)/],
+    [["up", "--masters"], /option --masters needs a value/],
+    [["up", "--bogus"], /unknown option for up: --bogus/],
+    [["down", "now"], /down takes no options/],
+    [["reboot"], /unknown command 'reboot'/],
+    [[], /missing command/],
+  ];
+  for (const [args, message] of cases) {
+    it(`refuses '${args.join(" ")}' with exit 2 and touches nothing`, async () => {
+      const before = await hostSnapshot();
+      const r = await lab(args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.match(r.stderr, /usage: npm run lab/);
+      assert.equal(await hostSnapshot(), before);
+    });
+  }
+
+  it("prints its usage on --help", async () => {
+    const r = await lab(["up", "--help"]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /--key-bits BITS/);
+  });
+});

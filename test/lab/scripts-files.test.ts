@@ -1,0 +1,335 @@
+// The file-handling node scripts (preflight, stage, backup, install, verify, front-proxy, etcd
+// health gate, rollback) run for real — bash, coreutils, openssl, a TLS etcd member — on a
+// sandboxed master, each twice: the second run must report nothing to do and leave every file,
+// mode, owner and mtime as the first run left it.
+import * as assert from "assert";
+import { Sandbox, bundleLine, makePkiScript, sha256 } from "./scripts-sandbox";
+
+const NODE = "k8s-master-12345678-0";
+const CERTS = "/etc/kubernetes/certs";
+const ADMIN_KUBECONFIG = "/home/azureuser/.kube/config";
+
+// AKS Engine's layout of a master (aks-engine-cluster.md §4): keys 0600, certs 0644, root except
+// the etcd server key and the peer pair, owned by etcd.
+const MASTER_FILES: readonly (readonly [string, string, string])[] = [
+  ["ca.crt", "0644", "root:root"],
+  ["ca.key", "0600", "root:root"],
+  ["apiserver.crt", "0644", "root:root"],
+  ["apiserver.key", "0600", "root:root"],
+  ["client.crt", "0644", "root:root"],
+  ["client.key", "0600", "root:root"],
+  ["etcdserver.crt", "0644", "root:root"],
+  ["etcdserver.key", "0600", "etcd:etcd"],
+  ["etcdclient.crt", "0644", "root:root"],
+  ["etcdclient.key", "0600", "root:root"],
+  ["etcdpeer0.crt", "0644", "etcd:etcd"],
+  ["etcdpeer0.key", "0600", "etcd:etcd"],
+  ["proxy-ca.crt", "0644", "root:root"],
+  ["proxy.crt", "0644", "root:root"],
+  ["proxy.key", "0600", "root:root"],
+];
+const ETCD_FILES = [
+  "ca.crt",
+  "etcdserver.crt",
+  "etcdserver.key",
+  "etcdclient.crt",
+  "etcdclient.key",
+]
+  .concat(["etcdpeer0.crt", "etcdpeer0.key"])
+  .map((f) => `${CERTS}/${f}`);
+
+const ETCD_DEFAULTS = [
+  "--name master0 --data-dir /var/lib/etcd/sandbox",
+  "--listen-client-urls https://127.0.0.1:2379 --advertise-client-urls https://127.0.0.1:2379",
+  "--listen-peer-urls https://127.0.0.1:2380 --initial-advertise-peer-urls https://127.0.0.1:2380",
+  "--initial-cluster master0=https://127.0.0.1:2380 --client-cert-auth --peer-client-cert-auth",
+  `--trusted-ca-file=${CERTS}/ca.crt --cert-file=${CERTS}/etcdserver.crt --key-file=${CERTS}/etcdserver.key`,
+  `--peer-trusted-ca-file=${CERTS}/ca.crt --peer-cert-file=${CERTS}/etcdpeer0.crt`,
+  `--peer-key-file=${CERTS}/etcdpeer0.key`,
+].join(" ");
+
+describe("node scripts on a sandboxed master (files, etcd, front-proxy)", function () {
+  this.timeout(120_000);
+  const node = new Sandbox(NODE);
+  let etcdPid = "";
+  let bundle = "";
+  const newContent = new Map<string, string>();
+
+  function startEtcd(): void {
+    etcdPid = node
+      .must(`. /etc/default/etcd; etcd $DAEMON_ARGS >/var/log/etcd-sandbox.log 2>&1 & echo $!`)
+      .trim();
+  }
+  function stopEtcd(): void {
+    if (etcdPid)
+      node.sh(`kill ${etcdPid}; while kill -0 ${etcdPid} 2>/dev/null; do sleep 0.1; done`);
+    etcdPid = "";
+  }
+  function twice(script: string, args: string[] = [], input?: string) {
+    const first = node.script(script, args, input);
+    assert.strictEqual(first.code, 0, `${script} first run failed: ${first.stderr}`);
+    const before = node.snapshot();
+    const second = node.script(script, args, input);
+    assert.strictEqual(second.code, 0, `${script} second run failed: ${second.stderr}`);
+    assert.strictEqual(node.snapshot(), before, `${script}: second run changed files`);
+    return { first: first.stdout, second: second.stdout };
+  }
+
+  before(async () => {
+    await node.start();
+    // The node as AKS Engine left it: the old PKI in place, etcd serving with it.
+    node.must(makePkiScript("/var/tmp/old", "old-ca"));
+    node.must(makePkiScript("/var/tmp/new", "new-ca"));
+    const install = MASTER_FILES.map(
+      ([f, mode, owner]) =>
+        `install -D -m ${mode} -o ${owner.split(":")[0]} -g ${owner.split(":")[1]} /var/tmp/old/${f} ${CERTS}/${f}`,
+    ).join("\n");
+    node.must(`set -e
+      useradd -m -s /bin/bash azureuser
+      ${install}
+      install -D -m 0644 /dev/stdin /var/lib/kubelet/kubeconfig <<< "kubelet kubeconfig (file references)"
+      install -D -m 0600 -o azureuser -g azureuser /dev/stdin ${ADMIN_KUBECONFIG} <<< "old admin kubeconfig"
+      printf 'DAEMON_ARGS="%s"\\n' "${ETCD_DEFAULTS}" > /etc/default/etcd`);
+    startEtcd();
+    node.must(
+      "for i in $(seq 50); do [ -s /var/lib/etcd/sandbox/member/snap/db ] && break; sleep 0.1; done",
+    );
+
+    const lines: string[] = [];
+    for (const [f, mode, owner] of MASTER_FILES) {
+      const content = node.must(`cat /var/tmp/new/${f}`);
+      newContent.set(`${CERTS}/${f}`, content);
+      lines.push(bundleLine(`${CERTS}/${f}`, mode, owner, content));
+    }
+    newContent.set(ADMIN_KUBECONFIG, "new admin kubeconfig\n");
+    lines.push(
+      bundleLine(ADMIN_KUBECONFIG, "0600", "azureuser:azureuser", "new admin kubeconfig\n"),
+    );
+    bundle = lines.join("\n") + "\n";
+  });
+
+  after(() => {
+    stopEtcd();
+    node.stop();
+  });
+
+  describe("preflight.sh", () => {
+    const expected = MASTER_FILES.map(([f]) => `${CERTS}/${f}`);
+
+    it("passes on a healthy master and changes nothing", () => {
+      const { first, second } = twice("preflight.sh", [NODE, "master", ...expected]);
+      assert.match(first, /k8s-master-12345678-0 \(master\) ready for rotation/);
+      assert.strictEqual(second, first);
+    });
+
+    it("refuses another node's address, a missing file and a wrong role, one line each", () => {
+      const before = node.snapshot();
+      const res = node.script("preflight.sh", [
+        "k8s-master-12345678-1",
+        "agent",
+        `${CERTS}/nope.crt`,
+      ]);
+      assert.strictEqual(res.code, 1);
+      assert.match(
+        res.stderr,
+        /hostname is 'k8s-master-12345678-0', expected 'k8s-master-12345678-1'/,
+      );
+      assert.match(
+        res.stderr,
+        /expected file \/etc\/kubernetes\/certs\/nope.crt is missing or empty/,
+      );
+      assert.match(res.stderr, /\/etc\/default\/etcd exists: this node looks like a master/);
+      assert.strictEqual(node.snapshot(), before);
+    });
+
+    it("refuses when etcd does not answer", () => {
+      stopEtcd();
+      try {
+        const res = node.script("preflight.sh", [NODE, "master", ...expected]);
+        assert.strictEqual(res.code, 1);
+        assert.match(res.stderr, /preflight: k8s-master-12345678-0: etcd is not healthy/);
+      } finally {
+        startEtcd();
+      }
+    });
+  });
+
+  describe("stage.sh", () => {
+    it("rejects a bundle with a bad line before writing anything", () => {
+      const bad = [
+        bundleLine(`${CERTS}/ca.crt`, "0644", "root:root", "x"),
+        bundleLine(`${CERTS}/ca.key`, "0600", "root:root", "key", "0".repeat(64)),
+      ].join("\n");
+      const res = node.script("stage.sh", [], bad);
+      assert.strictEqual(res.code, 1);
+      assert.match(
+        res.stderr,
+        /bundle line 2 \(\/etc\/kubernetes\/certs\/ca.key\): content sha256 is [0-9a-f]{64}, expected 0{64}/,
+      );
+      assert.strictEqual(node.sh("ls /etc/kubernetes/rotate-certs").stdout.trim(), "");
+    });
+
+    it("rejects paths outside the rotation's and unknown owners", () => {
+      const outside = node.script(
+        "stage.sh",
+        [],
+        bundleLine("/etc/passwd", "0644", "root:root", "x"),
+      );
+      assert.match(
+        outside.stderr,
+        /bundle line 1: \/etc\/passwd is outside the paths a rotation may write/,
+      );
+      const owner = node.script(
+        "stage.sh",
+        [],
+        bundleLine(`${CERTS}/a`, "0600", "nobody2:root", "x"),
+      );
+      assert.match(owner.stderr, /no user 'nobody2' on this node/);
+      const dots = node.script(
+        "stage.sh",
+        [],
+        bundleLine("/etc/kubernetes/../passwd", "0644", "root:root", "x"),
+      );
+      assert.match(dots.stderr, /bad path/);
+    });
+
+    it("stages every file root-only without touching the live ones, once", () => {
+      const live = node.snapshot([CERTS, "/home"]);
+      const { first, second } = twice("stage.sh", [], bundle);
+      assert.match(first, /16 staged, 0 unchanged, manifest written \(16 files\)/);
+      assert.match(second, /0 staged, 16 unchanged, manifest unchanged \(16 files\)/);
+      assert.strictEqual(node.snapshot([CERTS, "/home"]), live);
+      assert.strictEqual(
+        node.must(
+          "stat -c '%a' /etc/kubernetes/rotate-certs /etc/kubernetes/rotate-certs/certs/etc/kubernetes/certs/ca.key",
+        ),
+        "700\n600\n",
+      );
+    });
+  });
+
+  describe("backup.sh", () => {
+    it("copies the current certs and kubeconfigs once; the first backup wins", () => {
+      const { first, second } = twice("backup.sh", ["azureuser"]);
+      assert.match(first, /backed up 15 files to \/etc\/kubernetes\/certs.bak and 2 kubeconfigs/);
+      assert.match(second, /first backup wins, nothing to do/);
+      assert.strictEqual(
+        node.must("sha256sum < /etc/kubernetes/certs.bak/ca.key"),
+        node.must("sha256sum < /var/tmp/old/ca.key"),
+      );
+      assert.strictEqual(
+        node.must("stat -c '%a %U' /etc/kubernetes/certs.bak/etcdpeer0.key"),
+        "600 etcd\n",
+      );
+    });
+  });
+
+  describe("install.sh, then the etcd health gate", () => {
+    it("installs the etcd set with AKS Engine's modes and owners, once", () => {
+      const { first, second } = twice("install.sh", ETCD_FILES);
+      assert.match(first, /7 installed, 0 unchanged/);
+      assert.match(second, /0 installed, 7 unchanged/);
+      assert.strictEqual(
+        node.must(
+          `stat -c '%n %a %U:%G' ${CERTS}/etcdserver.key ${CERTS}/etcdpeer0.crt ${CERTS}/etcdclient.key`,
+        ),
+        `${CERTS}/etcdserver.key 600 etcd:etcd\n${CERTS}/etcdpeer0.crt 644 etcd:etcd\n${CERTS}/etcdclient.key 600 root:root\n`,
+      );
+      for (const f of ETCD_FILES) {
+        assert.strictEqual(node.must(`sha256sum < ${f}`).split(" ")[0], sha256(newContent.get(f)!));
+      }
+    });
+
+    it("refuses a path that was not staged", () => {
+      const res = node.script("install.sh", [`${CERTS}/kubeletserver.crt`]);
+      assert.strictEqual(res.code, 1);
+      assert.match(
+        res.stderr,
+        /\/etc\/kubernetes\/certs\/kubeletserver.crt is not in the staged bundle/,
+      );
+    });
+
+    it("passes the health gate once etcd runs with the new files", () => {
+      stopEtcd(); // the lab's nodes do this with systemctl (restart-etcd.sh)
+      startEtcd();
+      const { first } = twice("wait-etcd-healthy.sh", ["30"]);
+      assert.match(first, /etcd healthy: 1 members/);
+    });
+
+    it("fails the health gate after its timeout when etcd cannot serve", () => {
+      stopEtcd();
+      try {
+        const res = node.script("wait-etcd-healthy.sh", ["3"]);
+        assert.strictEqual(res.code, 1);
+        assert.match(res.stderr, /etcd not healthy after 3s/);
+      } finally {
+        startEtcd();
+      }
+    });
+  });
+
+  describe("verify.sh", () => {
+    it("lists files not yet installed as mismatches and fails", () => {
+      const res = node.script("verify.sh");
+      assert.strictEqual(res.code, 1);
+      assert.match(res.stdout, /ok {7}\/etc\/kubernetes\/certs\/etcdserver.key/);
+      assert.match(
+        res.stdout,
+        /MISMATCH \/etc\/kubernetes\/certs\/apiserver.key expected 600 root:root/,
+      );
+      assert.match(res.stderr, /9 of 16 files do not match the rotation/);
+    });
+  });
+
+  describe("frontproxy.sh", () => {
+    it("publishes the staged front-proxy pair under /proxycerts as AKS Engine does, once", () => {
+      const { first, second } = twice("frontproxy.sh");
+      assert.match(first, /3 written, 0 unchanged/);
+      assert.match(second, /0 written, 3 unchanged/);
+      const value = node.must(
+        `. /etc/default/etcd >/dev/null; ETCDCTL_API=3 etcdctl --cacert=${CERTS}/ca.crt --cert=${CERTS}/etcdclient.crt ` +
+          `--key=${CERTS}/etcdclient.key --endpoints=https://127.0.0.1:2379 get /proxycerts/proxy-client-cert-file --print-value-only`,
+      );
+      // AKS Engine's reader strips the first line's leading space.
+      assert.strictEqual(
+        value.replace(/^\s/, "").trim(),
+        newContent.get(`${CERTS}/proxy.crt`)!.trim(),
+      );
+    });
+  });
+
+  describe("install.sh for the rest, verify.sh, rollback.sh", () => {
+    it("installs the rest, then verify.sh passes for every staged file", () => {
+      const rest = [...newContent.keys()].filter((p) => !ETCD_FILES.includes(p));
+      const { first } = twice("install.sh", rest);
+      assert.match(first, /9 installed, 0 unchanged/);
+      assert.strictEqual(node.must(`stat -c '%a %U' ${ADMIN_KUBECONFIG}`), "600 azureuser\n");
+      const { first: v } = twice("verify.sh");
+      assert.match(v, /16 files match/);
+    });
+
+    it("keeps the first backup after the install", () => {
+      const res = node.script("backup.sh", ["azureuser"]);
+      assert.match(res.stdout, /first backup wins/);
+      assert.strictEqual(
+        node.must("sha256sum < /etc/kubernetes/certs.bak/apiserver.key"),
+        node.must("sha256sum < /var/tmp/old/apiserver.key"),
+      );
+    });
+
+    it("rollback.sh restores the pre-rotation files with their modes and owners, once", () => {
+      const { first, second } = twice("rollback.sh");
+      assert.match(first, /16 restored, 1 unchanged/);
+      assert.match(second, /0 restored, 17 unchanged/);
+      for (const [f] of MASTER_FILES) {
+        assert.strictEqual(
+          node.must(`sha256sum < ${CERTS}/${f}`),
+          node.must(`sha256sum < /var/tmp/old/${f}`),
+          f,
+        );
+      }
+      assert.strictEqual(node.must(`cat ${ADMIN_KUBECONFIG}`), "old admin kubeconfig\n");
+      assert.strictEqual(node.must(`stat -c '%a %U:%G' ${CERTS}/etcdpeer0.key`), "600 etcd:etcd\n");
+    });
+  });
+});

@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import { validateConfig, type RawConfig } from "../../../components/config";
+import { InputError } from "../../../components/types";
+
+const MINIMAL: RawConfig = { apiModel: "_output/aks-lab", rotationId: "1" };
+
+function problems(raw: RawConfig): string[] {
+  try {
+    validateConfig(raw);
+    return [];
+  } catch (err) {
+    assert.ok(err instanceof InputError, String(err));
+    return [...err.problems];
+  }
+}
+
+describe("stack config validation", () => {
+  it("fills every default from two required keys", () => {
+    const c = validateConfig(MINIMAL);
+    assert.deepEqual(c.pki, {
+      rotationId: "1",
+      keySize: 4096,
+      validityHours: 262800,
+      earlyRenewalHours: 0,
+    });
+    assert.deepEqual(c.rollout, {
+      rebootStrategy: "rolling",
+      agentParallelism: 1,
+      etcdHealthTimeoutSeconds: 300,
+      controlPlaneReadyTimeoutSeconds: 1200,
+      nodeReadyTimeoutSeconds: 1200,
+      rebootTimeoutSeconds: 1200,
+    });
+    assert.equal(c.ssh.verifyHostKeys, true);
+    assert.equal(c.ssh.perDialTimeoutSeconds, 15);
+    assert.equal(c.azure.environment, "AzureStackCloud");
+    assert.equal(c.ssh.jumpHost, undefined);
+  });
+
+  it("names both missing required keys and how to set them", () => {
+    assert.deepEqual(problems({}), [
+      "config apiModel: missing. Set it to the cluster's _output/<dnsPrefix>/ folder or its apimodel.json: pulumi config set apiModel _output/<dnsPrefix>",
+      "config rotationId: missing. Set it to any label, and change it whenever you want new certificates: pulumi config set rotationId 1",
+    ]);
+  });
+
+  it("rejects out-of-range numbers, unknown choices and malformed ids, all at once", () => {
+    assert.deepEqual(
+      problems({
+        ...MINIMAL,
+        keySize: "1024",
+        validityHours: "ten",
+        rebootStrategy: "sometimes",
+        agentParallelism: "0",
+        sshVerifyHostKeys: "yes",
+        nameSuffix: "1234",
+        rotationId: "has space",
+      }),
+      [
+        "config rotationId: use 1-64 letters, digits, '.', '_', ':' or '-' (it appears in plans and logs).",
+        'config nameSuffix: "1234" is not an 8-digit cluster id (the digits in k8s-master-<nameSuffix>-0).',
+        'config keySize: expected a whole number from 2048 to 4096, got "1024".',
+        'config validityHours: expected a whole number from 24 to 878400, got "ten".',
+        'config rebootStrategy: expected "rolling", "all", "none", got "sometimes".',
+        'config sshVerifyHostKeys: expected true or false, got "yes".',
+        'config agentParallelism: expected a whole number from 1 to 100, got "0".',
+      ],
+    );
+  });
+
+  it("accepts only AKS Engine's key sizes", () => {
+    assert.deepEqual(problems({ ...MINIMAL, keySize: "2500" }), [
+      "config keySize: expected one of 2048, 3072, 4096, got 2500.",
+    ]);
+    assert.equal(validateConfig({ ...MINIMAL, keySize: "2048" }).pki.keySize, 2048);
+  });
+
+  it("refuses an early-renewal window as long as the validity", () => {
+    assert.deepEqual(problems({ ...MINIMAL, validityHours: "100", earlyRenewalHours: "100" }), [
+      "config earlyRenewalHours: 100 is not below validityHours (100): every certificate would be due for renewal at birth.",
+    ]);
+  });
+
+  it("wants one SSH key source, and a real key", () => {
+    assert.deepEqual(
+      problems({
+        ...MINIMAL,
+        sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nx",
+        sshPrivateKeyPath: "k",
+      }),
+      [
+        "config sshPrivateKey: set either sshPrivateKey (the key, as a secret) or sshPrivateKeyPath (a file), not both.",
+      ],
+    );
+    assert.deepEqual(problems({ ...MINIMAL, sshPrivateKey: "ssh-ed25519 AAAA" }), [
+      'config sshPrivateKey: is not a PEM or OpenSSH private key. Set it from the file: pulumi config set --secret sshPrivateKey -- "$(cat <key>)"',
+    ]);
+  });
+
+  it("checks the Azure fields and pairs clientId with clientSecret", () => {
+    assert.deepEqual(
+      problems({
+        ...MINIMAL,
+        subscriptionId: "sub",
+        clientId: "00000000-0000-0000-0000-000000000000",
+      }),
+      [
+        'config subscriptionId: "sub" is not a GUID.',
+        "config clientSecret: clientId and clientSecret go together: set both (clientSecret with --secret) or neither.",
+      ],
+    );
+  });
+
+  it("rejects a jump host with a user or port in it", () => {
+    assert.deepEqual(problems({ ...MINIMAL, jumpHost: "azureuser@10.240.255.5:22" }), [
+      'config jumpHost: "azureuser@10.240.255.5:22" is not a host name or IPv4 address (no user@ or :port).',
+    ]);
+  });
+
+  it("refuses secrets stored in plain text in the stack", () => {
+    const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----";
+    const raw = { ...MINIMAL, sshPrivateKey: key };
+    assert.throws(() => validateConfig(raw, new Set()), {
+      message:
+        "config sshPrivateKey: is stored in plain text. Remove it and set it again with: pulumi config set --secret sshPrivateKey …",
+    });
+    assert.equal(validateConfig(raw, new Set(["sshPrivateKey"])).ssh.privateKey?.reveal(), key);
+  });
+
+  it("never prints a secret", () => {
+    const key =
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-bytes\n-----END OPENSSH PRIVATE KEY-----";
+    const c = validateConfig({
+      ...MINIMAL,
+      sshPrivateKey: key,
+      clientId: "00000000-0000-0000-0000-000000000000",
+      clientSecret: "s3cr3t",
+    });
+    const printed = `${JSON.stringify(c)} ${String(c.ssh.privateKey)} ${inspect(c, { depth: 5 })}`;
+    assert.doesNotMatch(printed, /secret-bytes|s3cr3t/);
+    assert.equal(c.ssh.privateKey?.reveal(), key);
+  });
+});

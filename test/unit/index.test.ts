@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE } from "../../components/config";
+import { fixtureDir, tempDir } from "./support/fixtures";
+import { installMocks, valueOf } from "./support/pulumiMocks";
+
+const KEY =
+  "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n";
+const INDEX = path.resolve(__dirname, "../../index.ts");
+
+/** Runs index.ts afresh (under mocks already installed) with the given stack config. */
+function runProgram(
+  config: Record<string, string>,
+  secretKeys: string[] = [],
+): Record<string, unknown> {
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(config).map(([k, v]) => [`${CONFIG_NAMESPACE}:${k}`, v])),
+    secretKeys.map((k) => `${CONFIG_NAMESPACE}:${k}`),
+  );
+  delete require.cache[INDEX];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- re-run the program module
+  return require(INDEX) as Record<string, unknown>;
+}
+
+describe("index.ts (the program)", () => {
+  let dir: string;
+  let cleanup: () => void;
+  before(() => {
+    ({ dir, cleanup } = tempDir());
+    for (const f of ["apimodel.json", "azuredeploy.json"]) {
+      fs.copyFileSync(path.join(fixtureDir("three-masters"), f), path.join(dir, f));
+    }
+    fs.writeFileSync(path.join(dir, "azureuser_rsa"), KEY, { mode: 0o600 });
+  });
+  after(() => cleanup());
+
+  it("exports the new certificate table by identity, without key material", async () => {
+    await installMocks();
+    const exports = runProgram({
+      apiModel: dir,
+      rotationId: "1",
+      sshVerifyHostKeys: "false",
+    });
+    const table = await valueOf(exports.certificates as pulumi.Output<Record<string, unknown>>);
+    assert.deepEqual(Object.keys(table), [
+      "ca",
+      "apiserver",
+      "client",
+      "kubeconfig",
+      "etcdserver",
+      "etcdclient",
+      "etcdpeer0",
+      "etcdpeer1",
+      "etcdpeer2",
+      "proxy-ca",
+      "proxy",
+    ]);
+    assert.doesNotMatch(JSON.stringify(table), /PRIVATE KEY/);
+    assert.deepEqual(Object.keys(exports.previousCertificates as object).sort(), [
+      "apiserver",
+      "ca",
+      "etcdpeer0",
+      "etcdpeer1",
+      "etcdpeer2",
+    ]);
+  });
+
+  it("stops with the operator's problems, as a RunError, before registering anything", async () => {
+    const registrations = await installMocks();
+    assert.throws(
+      () => runProgram({ apiModel: dir, rotationId: "1" }),
+      (err: Error) =>
+        err instanceof pulumi.RunError &&
+        err.message ===
+          `invalid input:\nconfig sshKnownHostsPath: ${path.join(dir, "known_hosts")}: file not found. Pin the host key of the jump host and of every node there (ssh-keyscan through the jump host), or set sshVerifyHostKeys false (not recommended).`,
+    );
+    assert.deepEqual(registrations, []);
+  });
+
+  it("accepts the SSH key as an encrypted stack value and refuses it in plain text", async () => {
+    const config = {
+      apiModel: dir,
+      rotationId: "1",
+      sshVerifyHostKeys: "false",
+      sshPrivateKey: KEY,
+    };
+    await installMocks();
+    assert.doesNotThrow(() => runProgram(config, ["sshPrivateKey"]));
+    assert.throws(() => runProgram(config), /config sshPrivateKey: is stored in plain text/);
+  });
+});

@@ -1,0 +1,166 @@
+// Builds the rotation graph under Pulumi mocks and records, for every registration, its type,
+// name, inputs (raw, with secret markers kept), dependencies (as names) and secret outputs, so
+// tests can read the graph as data.
+import * as pulumi from "@pulumi/pulumi";
+import { SecretText, type SshPlan } from "../../../components/config";
+import type { ClusterModel } from "../../../components/cluster/model";
+import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
+import type { RotateConfig } from "../../../components/config";
+import { buildRotation, type RotationPki } from "../../../components/rotation";
+
+/** The marker Pulumi puts on a secret value in serialized inputs. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export interface Step {
+  readonly type: string;
+  readonly name: string;
+  /** Inputs as serialized: secrets are `{ [SIG_KEY]: SECRET_SIG, value }`. */
+  readonly raw: Record<string, unknown>;
+  readonly dependsOn: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+}
+
+export function isSecret(v: unknown): boolean {
+  return (
+    typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG
+  );
+}
+
+/** The value with secret markers removed (recursively). */
+export function plain(v: unknown): unknown {
+  if (isSecret(v)) return plain((v as { value: unknown }).value);
+  if (Array.isArray(v)) return v.map(plain);
+  if (typeof v === "object" && v !== null) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> };
+  getDependenciesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+}
+
+export const SSH_KEY_MARKER = "SSH-PRIVATE-KEY-MATERIAL";
+export const KEY_MARKER = "PRIVATE-KEY-MATERIAL";
+
+/** A stand-in PKI: certificates are plain text, keys secrets; `versions` bumps one identity. */
+export function fakePki(versions: Record<string, number> = {}): RotationPki {
+  return {
+    content: ({ identity, kind }) => {
+      const v = versions[identity] ?? 1;
+      return kind === "key"
+        ? pulumi.secret(
+            `-----BEGIN RSA PRIVATE KEY-----\n${KEY_MARKER} ${identity} v${v}\n-----END RSA PRIVATE KEY-----\n`,
+          )
+        : pulumi.output(
+            `-----BEGIN CERTIFICATE-----\n${identity} v${v}\n-----END CERTIFICATE-----\n`,
+          );
+    },
+  };
+}
+
+export function sshPlan(cluster: ClusterModel): SshPlan {
+  const nodes = [...cluster.masters, ...cluster.agents];
+  return {
+    user: "azureuser",
+    privateKey: new SecretText(
+      `-----BEGIN OPENSSH PRIVATE KEY-----\n${SSH_KEY_MARKER}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    ),
+    jumpHost: { address: cluster.masters[0].ip!, hostKeys: ["ssh-ed25519 AAAAjump"] },
+    nodes: Object.fromEntries(
+      nodes.map((n) => [
+        n.name,
+        {
+          node: n.name,
+          role: n.role,
+          address: n.ip ?? n.name,
+          hostKeys: [`ssh-ed25519 AAAA${n.name}`],
+        },
+      ]),
+    ),
+    verifyHostKeys: true,
+    perDialTimeoutSeconds: 15,
+  };
+}
+
+export const ROLLOUT: RotateConfig["rollout"] = {
+  rebootStrategy: "rolling",
+  agentParallelism: 1,
+  etcdHealthTimeoutSeconds: 300,
+  controlPlaneReadyTimeoutSeconds: 1200,
+  nodeReadyTimeoutSeconds: 1200,
+  rebootTimeoutSeconds: 1200,
+};
+
+export interface GraphOptions {
+  readonly versions?: Record<string, number>;
+  readonly rollout?: Partial<RotateConfig["rollout"]>;
+}
+
+/** Registers the whole rotation for `cluster` under fresh mocks; resolves to every step by name. */
+export async function buildGraph(
+  cluster: ClusterModel,
+  apiModel: string,
+  options: GraphOptions = {},
+): Promise<Map<string, Step>> {
+  const steps = new Map<string, Step>();
+  const urnToName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs } }),
+      call: (args) => args.inputs,
+    },
+    "aks-rotate-certs",
+    "unit",
+    false,
+  );
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: unknown): unknown;
+  };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    try {
+      steps.set(req.getName(), {
+        type: req.getType(),
+        name: req.getName(),
+        raw: req.getObject().toJavaScript(),
+        dependsOn: req.getDependenciesList().map(urnToName),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      });
+    } catch (err) {
+      console.error("graphMocks: could not record a registration:", err);
+    }
+    return original(req, cb);
+  };
+
+  const parent = new pulumi.ComponentResource("test:index:Parent", "rotation");
+  buildRotation(parent, {
+    cluster,
+    files: planFiles(cluster),
+    kubeconfigs: planKubeconfigs(cluster),
+    pki: fakePki(options.versions),
+    ssh: sshPlan(cluster),
+    rollout: { ...ROLLOUT, ...options.rollout },
+    paths: { apiModel, kubeconfig: "/tmp/out/kubeconfig/kubeconfig.local.json" },
+  });
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  return steps;
+}
+
+/** Every step `name` waits for, directly or through others. */
+export function ancestors(steps: Map<string, Step>, name: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...(steps.get(name)?.dependsOn ?? [])];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...(steps.get(n)?.dependsOn ?? []));
+  }
+  return seen;
+}

@@ -1,0 +1,84 @@
+// Pulumi mocks that also record each registration's options (replacementTrigger,
+// additionalSecretOutputs, dependencies), which MockResourceArgs does not carry.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { FIXTURES } from "./fixtures";
+
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+  readonly replacementTrigger: unknown;
+  readonly additionalSecretOutputs: readonly string[];
+}
+
+/** A real certificate (public only) returned as every mocked certPem, so summaries parse. */
+export const MOCK_CERT_PEM = fs.readFileSync(path.join(FIXTURES, "certs", "leaf.crt"), "utf8");
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+  getAdditionalsecretoutputsList(): string[];
+}
+
+/** Installs fresh mocks and returns the live list of registrations. */
+export async function installMocks(): Promise<Registration[]> {
+  const registrations: Registration[] = [];
+  const pending = new Map<string, Omit<Registration, "inputs">>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const meta = pending.get(`${args.type}::${args.name}`);
+        registrations.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+          replacementTrigger: meta?.replacementTrigger,
+          additionalSecretOutputs: meta?.additionalSecretOutputs ?? [],
+        });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === "tls:index/privateKey:PrivateKey") {
+          state.privateKeyPem = `-----BEGIN RSA PRIVATE KEY-----\nmock ${args.name}\n-----END RSA PRIVATE KEY-----\n`;
+          state.publicKeyFingerprintSha256 = `SHA256:mock-${args.name}`;
+        }
+        if (args.type === "tls:index/certRequest:CertRequest") {
+          state.certRequestPem = `mock csr ${args.name}`;
+        }
+        if (args.type.endsWith("SelfSignedCert") || args.type.endsWith("LocallySignedCert")) {
+          state.certPem = MOCK_CERT_PEM;
+        }
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    "aks-rotate-certs",
+    "unit",
+    false,
+  );
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: unknown): unknown;
+  };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    // Never let recording break registration: a throw here would hang every Output silently.
+    try {
+      pending.set(`${req.getType()}::${req.getName()}`, {
+        type: req.getType(),
+        name: req.getName(),
+        replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      });
+    } catch (err) {
+      console.error("pulumiMocks: could not record a registration:", err);
+    }
+    return original(req, cb);
+  };
+  return registrations;
+}
+
+/** The value of an Output, for assertions. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}

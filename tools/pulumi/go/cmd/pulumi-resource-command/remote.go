@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"aks-rotate-certs/tools/pulumi/go/internal/provider"
+)
+
+// remoteRunner runs commands over SSH with the resource's `connection`. `environment` is sent
+// with SSH setenv, which fails unless sshd's AcceptEnv names the variable (as upstream);
+// PULUMI_COMMAND_STDOUT/STDERR are offered the same way but skipped when refused.
+type remoteRunner struct{}
+
+func (remoteRunner) run(ctx context.Context, in provider.Props, cmd string, env map[string]string) (string, string, error) {
+	client, err := dial(ctx, in.Object("connection"))
+	if err != nil {
+		return "", "", err
+	}
+	defer client.Close()
+	session, err := client.NewSession()
+	if err != nil {
+		return "", "", err
+	}
+	defer session.Close()
+
+	for k := range in.Object("environment") {
+		v := in.Object("environment").String(string(k))
+		if err := session.Setenv(string(k), v); err != nil {
+			return "", "", fmt.Errorf(
+				"could not set environment variable %s over SSH (does sshd's AcceptEnv allow it?): %w", k, err)
+		}
+	}
+	for k, v := range env {
+		_ = session.Setenv(k, v) // optional: most sshd configs refuse it
+	}
+	if s := in.String("stdin"); s != "" {
+		session.Stdin = strings.NewReader(s)
+	}
+	var stdout, stderr bytes.Buffer
+	session.Stdout, session.Stderr = &stdout, &stderr
+
+	done := make(chan error, 1)
+	go func() { done <- session.Run(cmd) }()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		_ = session.Close()
+		err = ctx.Err()
+	}
+	if err != nil {
+		return stdout.String(), stderr.String(), commandError(in, cmd, err, stdout.String(), stderr.String())
+	}
+	return stdout.String(), stderr.String(), nil
+}
