@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readProgramInputs, type ProgramInputs } from "./components/config";
 import { Pki, planPki } from "./components/pki";
+import { Rotation } from "./components/rotation";
 import { InputError } from "./components/types";
 
 function inputs(): ProgramInputs {
@@ -14,7 +15,7 @@ function inputs(): ProgramInputs {
   }
 }
 
-const { config, cluster, paths } = inputs();
+const { config, cluster, ssh, paths } = inputs();
 
 const plan = planPki(cluster, {
   rsaBits: config.pki.keySize,
@@ -23,15 +24,26 @@ const plan = planPki(cluster, {
 });
 const pki = new Pki("pki", { specs: plan.specs, rotationId: config.pki.rotationId });
 
-// ─── Part 2: distribution and rotation (components/rotation/**, components/remote/**) ───────────
-// Wired here by the lead. It consumes:
-//   plan.files        NodeFile[] (node, path, mode, owner, group, identity, kind), per-node table
-//   plan.kubeconfigs  KubeconfigPlacement[] (admin kubeconfig on each master)
-//   pki.content(file) Output<string>: certificate PEM, or the secret private key PEM
-//   pki.certificates  identity → { certPem, privateKeyPem (secret), publicKeyFingerprintSha256 }
-//   ssh (from inputs()) user, secret key, jump host, per-node address and pinned host keys
-//   config.rollout    rebootStrategy, agentParallelism, timeouts (seconds)
-// ─────────────────────────────────────────────────────────────────────────────────────────────
+// The rotation: ordered distribution over SSH, triggered restarts, reboots, pod restarts,
+// verification and persistence (components/rotation). Its graph is the rotation order.
+const rotation = new Rotation("rotation", {
+  cluster,
+  files: plan.files,
+  kubeconfigs: plan.kubeconfigs,
+  pki,
+  ssh,
+  rollout: config.rollout,
+  paths: { apiModel: paths.apiModel, kubeconfig: paths.kubeconfig },
+});
+
+/** The new admin kubeconfig (secret); also written to `_output/<dnsPrefix>/kubeconfig/`. */
+export const kubeconfig = rotation.kubeconfig;
+/** Pods without an owner: listed, not deleted; restart them yourself if they use a token. */
+export const barePods = rotation.barePods;
+/** Per node: the files installed, the services restarted, whether it reboots. */
+export const rotationPlan = rotation.plan;
+/** Resolves when verification passed and apimodel.json holds the new certificateProfile. */
+export const rotationDone = rotation.done;
 
 /** identity → serial, SHA-256 fingerprint, notAfter, subject of the new certificates. */
 export const certificates = pki.summary;

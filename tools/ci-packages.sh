@@ -6,6 +6,8 @@ packages=(
   shellcheck
   # the lab's nodes: real sshd, etcd, sudo, namespaces and systemd
   openssh-server openssh-client sudo etcd-server etcd-client iproute2 util-linux systemd
+  # dbus: unprivileged `systemctl` inside a node talks to systemd over it (as on a VM)
+  dbus
   openssl jq
 )
 missing=()

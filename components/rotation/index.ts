@@ -9,3 +9,10 @@ export {
 export * from "./plan";
 export { adminKubeconfig, type AdminKubeconfigInput } from "./kubeconfig";
 export { withCertificateProfile, type CertificateProfile } from "./apimodel";
+export {
+  Rollback,
+  buildRollback,
+  rollbackPhases,
+  rollbackToken,
+  type RollbackArgs,
+} from "./rollback";

@@ -30,6 +30,7 @@ import { adminKubeconfig } from "./kubeconfig";
 import {
   installPhase,
   KUBELET_FILES,
+  LOCAL_BACKUP_SUFFIX,
   kubeletLanes,
   rebootWaves,
   tokenOf,
@@ -212,10 +213,14 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
       ),
     );
   }
+  // A node that will reboot must prove at the gate that it would come back (preflight.sh).
+  const waves = rebootWaves(masters, agents, rollout.rebootStrategy);
+  const rebooting = new Set(waves.flat());
   const preflight = all.map((n) =>
     step(`preflight-${n}-check`, n, {
       script: "preflight.sh",
       args: [
+        ...(rebooting.has(n) ? ["--reboot"] : []),
         n,
         info(n).role,
         ...info(n)
@@ -371,7 +376,7 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
     localWrite(
       "kubeconfig-local-write",
       args.paths.kubeconfig,
-      `${args.paths.kubeconfig}.before-rotation`,
+      `${args.paths.kubeconfig}${LOCAL_BACKUP_SUFFIX}`,
       kubeconfigText,
       [kubeProxy],
     ),
@@ -382,7 +387,7 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
   const rebootDials = Math.max(10, Math.ceil(rollout.rebootTimeoutSeconds / 5));
   let rebootGate: Cmd[] = kubeconfigDone;
   const rebooted: string[] = [];
-  for (const wave of rebootWaves(masters, agents, rollout.rebootStrategy)) {
+  for (const wave of waves) {
     const waveDone: Cmd[] = [];
     const scheduled = wave.map((n) => {
       const nodeToken = token([allDigests(n)]);
@@ -469,7 +474,7 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
   const persisted = localWrite(
     "persist-local-apimodel",
     args.paths.apiModel,
-    `${args.paths.apiModel}.before-rotation`,
+    `${args.paths.apiModel}${LOCAL_BACKUP_SUFFIX}`,
     pulumi.secret(profile.apply((p) => withCertificateProfile(apiModelText, p))),
     [verified],
   );

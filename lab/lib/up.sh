@@ -86,7 +86,8 @@ lab_up() {
   if lab_is_up; then
     if [ "${LAB_MASTERS}" = "${masters}" ] && [ "${LAB_AGENTS}" = "${agents}" ] &&
       [ "${LAB_NAME_SUFFIX}" = "${suffix}" ] && [ "${LAB_PRIVATE_CLUSTER}" = "${private}" ]; then
-      log "lab already up (${masters} masters, ${agents} agents); nothing to do"
+      log "lab already up (${masters} masters, ${agents} agents); nodes left as they are"
+      run_control_plane
       return 0
     fi
     die "lab is up as ${LAB_MASTERS} masters + ${LAB_AGENTS} agents; run 'npm run lab -- down' first"
@@ -130,10 +131,20 @@ lab_up() {
   write_output "${masters}" "${agents}" "${suffix}" "${private}"
   log "lab up in $((SECONDS - t0)) s: ${masters} masters, ${agents} agents"
 
-  if [ -f "${LAB_DIR}/control-plane/up.sh" ] && [ "${LAB_SKIP_CONTROL_PLANE:-}" != 1 ]; then
-    log "control plane: lab/control-plane/up.sh"
-    LAB_STATE="${LAB_STATE}" LAB_INVENTORY="${LAB_INVENTORY}" LAB_ENV_FILE="${LAB_ENV_FILE}" \
-      LAB_SSH="${LAB_DIR}/ssh.sh" bash "${LAB_DIR}/control-plane/up.sh" 9>&- ||
-      die "lab/control-plane/up.sh failed (the nodes stay up; 'npm run lab -- down' removes them)"
+  run_control_plane
+}
+
+# The control plane (lab/control-plane, another part) on top of the nodes, if it exists. It is
+# idempotent, so an `up` of a lab that is already up runs it again to converge. Its processes
+# must not inherit the lab lock (fd 9).
+run_control_plane() {
+  [ -f "${LAB_DIR}/control-plane/up.sh" ] || return 0
+  if [ "${LAB_SKIP_CONTROL_PLANE:-}" = 1 ]; then
+    log "control plane: skipped (LAB_SKIP_CONTROL_PLANE=1)"
+    return 0
   fi
+  log "control plane: lab/control-plane/up.sh"
+  LAB_STATE="${LAB_STATE}" LAB_INVENTORY="${LAB_INVENTORY}" LAB_ENV_FILE="${LAB_ENV_FILE}" \
+    LAB_SSH="${LAB_DIR}/ssh.sh" bash "${LAB_DIR}/control-plane/up.sh" 9>&- ||
+    die "lab/control-plane/up.sh failed (the nodes stay up; 'npm run lab -- down' removes them)"
 }

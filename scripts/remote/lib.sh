@@ -166,3 +166,34 @@ poll() {
 # kubectl as this node's kubelet: /var/lib/kubelet/kubeconfig holds file references to ca.crt and
 # client.crt (O=system:masters), so it follows the rotation without being rewritten.
 kubectl_node() { kubectl --kubeconfig "$NODE_KUBECONFIG" --request-timeout=10s "$@"; }
+
+# The identity of this boot: the kernel's boot id and the start time of PID 1 (clock ticks since
+# the kernel booted). On a VM the boot id changes with every boot; a node that is a container or
+# namespace on a shared kernel (the lab's) keeps the kernel's boot id, and only its PID 1 is new.
+boot_identity() {
+  printf '%s/%s' "$(cat /proc/sys/kernel/random/boot_id)" "$(sed 's/^.*) //' /proc/1/stat | cut -d' ' -f20)"
+}
+
+# When this node's PID 1 started, in epoch seconds: the kernel's boot time plus PID 1's start.
+booted_at() {
+  local btime start
+  btime=$(awk '/^btime/ {print $2}' /proc/stat)
+  start=$(sed 's/^.*) //' /proc/1/stat | cut -d' ' -f20)
+  printf '%s' "$((btime + start / $(getconf CLK_TCK)))"
+}
+
+# Marker a container node's manager writes when it starts the node again after a reboot.
+readonly CONTAINER_REBOOT_OK=/etc/kubernetes/container-reboot-ok
+
+# Why a reboot of this node would not come back, or nothing. On a container (or a namespace node
+# like the lab's), `systemctl reboot` ends PID 1 for good unless the manager restarts it
+# (the kernel reports the reboot to the parent as SIGHUP); the manager says it does with
+# $CONTAINER_REBOOT_OK.
+reboot_blocker() {
+  local virt
+  virt=$(systemd-detect-virt --container 2>/dev/null || true)
+  if [ -n "$virt" ] && [ "$virt" != none ] && [ ! -e "$CONTAINER_REBOOT_OK" ]; then
+    printf 'this node is a container (%s) whose manager does not restart it after a reboot (no %s): set rebootStrategy to none' \
+      "$virt" "$CONTAINER_REBOOT_OK"
+  fi
+}

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Pre-flight gate for one node: refuses (non-zero, one clear line per problem) unless this node is
 # the one expected, sudo works, the current certificate files are present and, on a master, etcd
-# is healthy. Touches nothing.
+# is healthy. With --reboot (the node is in a reboot wave), also unless a reboot would come back,
+# so a rotation that cannot finish its reboots stops here rather than half way. Touches nothing.
 #
-# usage: preflight.sh <node name> <master|agent> <expected file>...
+# usage: preflight.sh [--reboot] <node name> <master|agent> <expected file>...
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-[ $# -ge 2 ] || die "usage: preflight.sh <node name> <master|agent> <expected file>..."
+reboot=no
+if [ "${1:-}" = --reboot ]; then
+  reboot=yes
+  shift
+fi
+[ $# -ge 2 ] || die "usage: preflight.sh [--reboot] <node name> <master|agent> <expected file>..."
 node=$1 role=$2
 shift 2
 require_root
@@ -27,6 +33,11 @@ done
 for f in "$@"; do
   [ -s "$f" ] || problems+=("expected file $f is missing or empty")
 done
+
+if [ "$reboot" = yes ]; then
+  blocker=$(reboot_blocker)
+  [ -z "$blocker" ] || problems+=("cannot reboot: $blocker")
+fi
 
 if [ "$role" = master ]; then
   if [ ! -f "$ETCD_DEFAULTS" ]; then

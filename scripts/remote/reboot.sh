@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Schedules a reboot of this node a few seconds from now, detached from the SSH session (a
 # reboot inside the session would drop the connection and fail the step), and records the current
-# boot id under the token. Once the node has rebooted for this token, or while that reboot is
-# still pending, a second run does nothing.
+# boot identity (boot id + PID 1 start, lib.sh) under the token. Once the node has rebooted for
+# this token, or while that reboot is still pending, a second run does nothing. Refuses, before
+# recording anything, on a node that would not come back (a container whose manager does not
+# restart it).
 #
 # usage: reboot.sh <token> [delay seconds, default 5]
 set -euo pipefail
@@ -15,7 +17,7 @@ token=$1 delay=${2:-5}
 require_root
 readonly UNIT=aks-rotate-certs-reboot
 state=$STATE_DIR/reboot-$token
-boot=$(cat /proc/sys/kernel/random/boot_id)
+boot=$(boot_identity)
 
 if [ -f "$state" ] && [ "$(cat "$state")" != "$boot" ]; then
   log "already rebooted for $token (boot $(cat "$state") -> $boot); nothing to do"
@@ -25,10 +27,12 @@ if systemctl is-active --quiet "$UNIT.timer"; then
   log "reboot for $token already scheduled; nothing to do"
   exit 0
 fi
+blocker=$(reboot_blocker)
+[ -z "$blocker" ] || die "not rebooting: $blocker"
 mkdir -p "$STATE_DIR"
 printf '%s\n' "$boot" >"$state.tmp"
 mv -f "$state.tmp" "$state"
 systemctl reset-failed "$UNIT.service" "$UNIT.timer" 2>/dev/null || true
 systemd-run --quiet --unit="$UNIT" --on-active="$delay" --timer-property=AccuracySec=1s \
   /bin/systemctl reboot
-log "reboot scheduled in ${delay}s (boot id $boot)"
+log "reboot scheduled in ${delay}s (boot $boot)"

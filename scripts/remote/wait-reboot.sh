@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Confirms that the node rebooted for the token: the boot id differs from the one reboot.sh
-# recorded. The waiting itself is the SSH dial retries of this step (the node is down); once
-# connected, waits for the boot to finish. The last line, booted-at=<epoch seconds>, feeds the
+# Confirms that the node rebooted for the token: the boot identity (boot id + PID 1 start, lib.sh)
+# differs from the one reboot.sh recorded. The waiting itself is the SSH dial retries of this
+# step (the node is down); once connected, waits for the boot to finish. The last line, booted-at=<epoch seconds>, feeds the
 # node-Ready gate.
 #
 # usage: wait-reboot.sh <token> [timeout seconds for boot to finish, default 300]
@@ -16,11 +16,11 @@ require_root
 state=$STATE_DIR/reboot-$token
 [ -f "$state" ] || die "no reboot recorded for $token on this node (run reboot.sh first)"
 old=$(cat "$state")
-boot=$(cat /proc/sys/kernel/random/boot_id)
-[ "$boot" != "$old" ] || die "node has not rebooted yet (boot id $boot unchanged); run this step again"
+boot=$(boot_identity)
+[ "$boot" != "$old" ] || die "node has not rebooted yet (boot $boot unchanged); run this step again"
 
 # `--wait` blocks until start-up has finished (running or degraded).
 status=$(timeout "$timeout" systemctl is-system-running --wait 2>/dev/null || true)
-booted_at=$(awk '/^btime/ {print $2}' /proc/stat)
+booted_at=$(booted_at)
 log "rebooted for $token (boot $old -> $boot), system $status"
 printf 'booted-at=%s\n' "$booted_at"

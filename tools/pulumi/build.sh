@@ -38,9 +38,17 @@ build_part() {
     return
   fi
   echo "pulumi engine: building $name ..."
-  local start=$SECONDS tmp="$target.tmp.$$"
+  # Build outside the target directory: an empty plugins/resource-* directory would look like
+  # an installed plugin to the CLI.
+  local start=$SECONDS tmp
+  mkdir -p "$PULUMI_ENGINE_DIR/tmp"
+  tmp="$(mktemp "$PULUMI_ENGINE_DIR/tmp/build.XXXXXX")"
+  if ! "$@" "$tmp"; then
+    rm -f "$tmp"
+    echo "pulumi engine: building $name failed" >&2
+    return 1
+  fi
   mkdir -p "$(dirname "$target")"
-  "$@" "$tmp"
   mv -f "$tmp" "$target"
   echo "$key" >"$target.build-key"
   echo "pulumi engine: built $name in $((SECONDS - start))s -> $target"

@@ -146,6 +146,14 @@ describe("rotation graph (three masters, two agents)", function () {
     );
   });
 
+  it("asks every node that will reboot to prove at the gate that it would come back", async () => {
+    const preflightArgs = (graph: Map<string, Step>, n: string) =>
+      String(plain(graph.get(`preflight-${n}-check`)!.raw.create)).split(" ");
+    for (const n of all) assert.ok(preflightArgs(g, n).includes("--reboot"), n);
+    const gNone = await buildGraph(cluster, apiModel, { rollout: { rebootStrategy: "none" } });
+    for (const n of all) assert.ok(!preflightArgs(gNone, n).includes("--reboot"), n);
+  });
+
   it("restarts no pod before the kubelets, kube-proxy and the reboots", () => {
     const m0 = masters[0];
     const before = [

@@ -103,10 +103,27 @@ export interface GraphOptions {
 }
 
 /** Registers the whole rotation for `cluster` under fresh mocks; resolves to every step by name. */
-export async function buildGraph(
+export function buildGraph(
   cluster: ClusterModel,
   apiModel: string,
   options: GraphOptions = {},
+): Promise<Map<string, Step>> {
+  return recordGraph((parent) => {
+    buildRotation(parent, {
+      cluster,
+      files: planFiles(cluster),
+      kubeconfigs: planKubeconfigs(cluster),
+      pki: fakePki(options.versions),
+      ssh: sshPlan(cluster),
+      rollout: { ...ROLLOUT, ...options.rollout },
+      paths: { apiModel, kubeconfig: "/tmp/out/kubeconfig/kubeconfig.local.json" },
+    });
+  });
+}
+
+/** Runs `build` under fresh mocks and resolves to every registration by name. */
+export async function recordGraph(
+  build: (parent: pulumi.ComponentResource) => void,
 ): Promise<Map<string, Step>> {
   const steps = new Map<string, Step>();
   const urnToName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
@@ -138,16 +155,7 @@ export async function buildGraph(
     return original(req, cb);
   };
 
-  const parent = new pulumi.ComponentResource("test:index:Parent", "rotation");
-  buildRotation(parent, {
-    cluster,
-    files: planFiles(cluster),
-    kubeconfigs: planKubeconfigs(cluster),
-    pki: fakePki(options.versions),
-    ssh: sshPlan(cluster),
-    rollout: { ...ROLLOUT, ...options.rollout },
-    paths: { apiModel, kubeconfig: "/tmp/out/kubeconfig/kubeconfig.local.json" },
-  });
+  build(new pulumi.ComponentResource("test:index:Parent", "rotation"));
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return steps;
 }

@@ -150,4 +150,3 @@ func hashID(text string) string {
 	sum := sha1.Sum([]byte(text)) // #nosec G401 -- an identifier, not a security boundary
 	return hex.EncodeToString(sum[:])
 }
-

@@ -1,0 +1,529 @@
+// The node scripts that need real systemd and a real API server — restart-etcd, restart-control-
+// plane, restart-kubelet, wait-apiserver, wait-node-ready, rollout-restart, delete-sa-tokens,
+// list-bare-pods, verify-cluster, reboot, wait-reboot — copied to real lab nodes over SSH and run
+// there as the rotation runs them (sudo -n bash <script>), each twice: the second run must do
+// nothing (same files, same service PIDs and start times, same object generations). Plus the
+// operator-side write-file.sh. Uses the running lab if there is one (and leaves it up), otherwise
+// the shared lab of this layer. Restarts etcd on every master and the control plane once: a few
+// seconds of API downtime. The certificates stay as they are; nothing is rotated here.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ensureLab, inventoryPath, readInventory, type Inventory } from "./fixture";
+
+const REPO = path.resolve(__dirname, "../..");
+const REMOTE_DIR = ".aks-rotate-certs-lab-test";
+const UNITS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet"];
+
+interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const q = (w: string) => (/^[A-Za-z0-9._/:=@%+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'"'"'`)}'`);
+
+function ssh(node: string, command: string, input?: string): Result {
+  const r = spawnSync("bash", [path.join(REPO, "lab/ssh.sh"), node, command], {
+    input,
+    encoding: "utf8",
+    timeout: 900_000,
+    maxBuffer: 64 << 20,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+function mustSsh(node: string, command: string, input?: string): string {
+  const r = ssh(node, command, input);
+  assert.strictEqual(r.code, 0, `${node}: ${command} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+/** Runs a delivered script on a node as the rotation does. */
+function script(node: string, name: string, args: readonly string[] = []): Result {
+  return ssh(
+    node,
+    ["sudo", "-n", "bash", `${REMOTE_DIR}/remote/${name}`, ...args].map(q).join(" "),
+  );
+}
+
+/** What a second run must not change on a node: files under /etc/kubernetes and the units. */
+const STATE_SCRIPT = `
+find /etc/kubernetes -xdev -printf '%p %m %u:%g %T@ ' -exec sh -c '[ -f "$1" ] && sha256sum <"$1" || echo dir' _ {} \\;
+for u in ${UNITS.join(" ")}; do
+  systemctl show -p Id -p MainPID -p ActiveEnterTimestampMonotonic -p NRestarts "$u.service"
+done
+`;
+function nodeState(node: string): string {
+  return mustSsh(node, "sudo -n bash -s", STATE_SCRIPT);
+}
+function unitStart(node: string, unit: string): string {
+  return mustSsh(
+    node,
+    `systemctl show -p MainPID -p ActiveEnterTimestampMonotonic ${unit}.service`,
+  );
+}
+
+/** Pid 1 of each recorded node is still the process the lab started. */
+function runningLab(): Inventory | undefined {
+  if (!fs.existsSync(inventoryPath)) return undefined;
+  const inv = readInventory();
+  const alive = inv.nodes.every((n) => {
+    try {
+      const pid = fs.readFileSync(path.join(n.dir, "pid1"), "utf8").trim();
+      const start = fs.readFileSync(path.join(n.dir, "pid1.start"), "utf8").trim();
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] === start;
+    } catch {
+      return false;
+    }
+  });
+  return alive ? inv : undefined;
+}
+
+describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each run twice", function () {
+  this.timeout(20 * 60 * 1000);
+  let inv: Inventory;
+  let masters: string[];
+  let agents: string[];
+  let all: string[];
+  let m0: string;
+  let controlPlane = false;
+  const timings: Record<string, number> = {};
+
+  /** Runs a script twice on a node; the second run must succeed and leave `state()` unchanged. */
+  function twice(
+    node: string,
+    name: string,
+    args: readonly string[] = [],
+    state: () => string = () => nodeState(node),
+  ): { first: Result; second: Result } {
+    const t0 = Date.now();
+    const first = script(node, name, args);
+    timings[`${name} first (${node})`] = Date.now() - t0;
+    assert.strictEqual(first.code, 0, `${name} first run failed: ${first.stderr}`);
+    const before = state();
+    const t1 = Date.now();
+    const second = script(node, name, args);
+    timings[`${name} second (${node})`] = Date.now() - t1;
+    assert.strictEqual(second.code, 0, `${name} second run failed: ${second.stderr}`);
+    assert.strictEqual(state(), before, `${name} on ${node}: the second run changed something`);
+    return { first, second };
+  }
+  const kubectl = (node: string, args: string) =>
+    mustSsh(
+      node,
+      `sudo -n kubectl --kubeconfig /var/lib/kubelet/kubeconfig --request-timeout=20s ${args}`,
+    );
+  const requireControlPlane = (ctx: Mocha.Context) => {
+    if (!controlPlane) ctx.skip();
+  };
+
+  before(async function () {
+    inv = runningLab() ?? (await ensureLab());
+    masters = inv.nodes.filter((n) => n.role === "master").map((n) => n.name);
+    agents = inv.nodes.filter((n) => n.role === "agent").map((n) => n.name);
+    all = [...masters, ...agents];
+    m0 = masters[0];
+    // Deliver the scripts as CopyToRemote does: into the admin's home, run through sudo -n.
+    const tar = spawnSync("tar", ["-C", path.join(REPO, "scripts"), "-czf", "-", "remote"]);
+    assert.strictEqual(tar.status, 0);
+    for (const n of all) {
+      const r = spawnSync(
+        "bash",
+        [
+          path.join(REPO, "lab/ssh.sh"),
+          n,
+          `rm -rf ${REMOTE_DIR} && mkdir -p ${REMOTE_DIR} && tar -C ${REMOTE_DIR} -xzf -`,
+        ],
+        { input: tar.stdout },
+      );
+      assert.strictEqual(r.status, 0, `delivery to ${n}: ${r.stderr}`);
+    }
+    controlPlane = ssh(m0, "systemctl is-active --quiet kube-apiserver").code === 0;
+  });
+
+  after(() => {
+    for (const n of all ?? []) ssh(n, `rm -rf ${REMOTE_DIR}`);
+    console.log("      timings (ms):", JSON.stringify(timings, null, 2));
+  });
+
+  describe("etcd", () => {
+    it("restart-etcd.sh restarts every member together once, then the gate passes; the second run restarts nothing", () => {
+      const pids = masters.map((m) => unitStart(m, "etcd"));
+      // All members at once, as the graph runs them: each restart is --no-block.
+      const t0 = Date.now();
+      const first = masters.map((m) => script(m, "restart-etcd.sh"));
+      first.forEach((r, i) => assert.strictEqual(r.code, 0, `${masters[i]}: ${r.stderr}`));
+      const gate = masters.map((m) => script(m, "wait-etcd-healthy.sh", ["120"]));
+      timings["etcd restart of all members until healthy"] = Date.now() - t0;
+      gate.forEach((r, i) => assert.strictEqual(r.code, 0, `${masters[i]} gate: ${r.stderr}`));
+      for (const r of gate)
+        assert.match(r.stdout, new RegExp(`etcd healthy: ${masters.length} members`));
+      // A member whose state says "already restarted" would have kept its PID: each did restart,
+      // unless an earlier run on this lab already restarted it for these same files.
+      masters.forEach((m, i) => {
+        if (/restarted etcd at/.test(first[i].stdout))
+          assert.notStrictEqual(unitStart(m, "etcd"), pids[i], m);
+        else assert.match(first[i].stdout, /already restarted/);
+      });
+      for (const m of masters) {
+        const { second } = twice(m, "restart-etcd.sh");
+        assert.match(second.stdout, /etcd already restarted for these files at \d+; nothing to do/);
+      }
+    });
+
+    it("wait-etcd-healthy.sh passes twice and changes nothing", () => {
+      twice(masters[1], "wait-etcd-healthy.sh", ["60"]);
+    });
+  });
+
+  describe("control plane (systemd units, as in the lab)", () => {
+    it("restart-control-plane.sh restarts apiserver, controller-manager and scheduler once per master", function () {
+      requireControlPlane(this);
+      for (const m of masters) {
+        const before = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"].map((u) =>
+          unitStart(m, u),
+        );
+        const t0 = Date.now();
+        const { first, second } = twice(m, "restart-control-plane.sh", ["120"]);
+        timings[`control plane restart + second run (${m})`] = Date.now() - t0;
+        assert.match(first.stdout, /3 control-plane components current/);
+        if (/restarted kube-apiserver at/.test(first.stdout)) {
+          const after = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"].map((u) =>
+            unitStart(m, u),
+          );
+          after.forEach((a, i) =>
+            assert.notStrictEqual(a, before[i], `${m} unit ${i} not restarted`),
+          );
+        }
+        for (const u of ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]) {
+          assert.match(second.stdout, new RegExp(`${u} already restarted for these files`));
+        }
+        const t1 = Date.now();
+        const ready = twice(m, "wait-apiserver.sh", ["180"]);
+        timings[`wait-apiserver both runs (${m})`] = Date.now() - t1;
+        assert.match(ready.second.stdout, /kube-apiserver at https:\/\/127\.0\.0\.1:443 ready/);
+      }
+    });
+
+    it("wait-apiserver.sh fails with the reason when the API server does not come up", function () {
+      requireControlPlane(this);
+      const m = masters[masters.length - 1];
+      mustSsh(m, "sudo -n systemctl stop kube-apiserver");
+      try {
+        const r = script(m, "wait-apiserver.sh", ["4"]);
+        assert.notStrictEqual(r.code, 0);
+        assert.match(r.stderr, /kube-apiserver at https:\/\/127\.0\.0\.1:443 not ready after 4s/);
+      } finally {
+        mustSsh(m, "sudo -n systemctl start kube-apiserver");
+      }
+      assert.strictEqual(script(m, "wait-apiserver.sh", ["180"]).code, 0);
+    });
+  });
+
+  describe("kubelets and node readiness", () => {
+    it("restart-kubelet.sh restarts the kubelet once, and the node turns Ready with a fresh status", function () {
+      requireControlPlane(this);
+      const a = agents[agents.length - 1];
+      const before = unitStart(a, "kubelet");
+      const { first, second } = twice(a, "restart-kubelet.sh");
+      const at = /^restarted-at=(\d+)$/m.exec(first.stdout)?.[1];
+      assert.ok(at, first.stdout);
+      assert.strictEqual(/^restarted-at=(\d+)$/m.exec(second.stdout)?.[1], at);
+      assert.match(second.stdout, /kubelet already restarted for these files/);
+      if (/restarted kubelet at/.test(first.stdout))
+        assert.notStrictEqual(unitStart(a, "kubelet"), before);
+      const t0 = Date.now();
+      const ready = twice(m0, "wait-node-ready.sh", [a, at, "180"]);
+      timings[`node Ready after kubelet restart (${a})`] = Date.now() - t0;
+      assert.match(ready.second.stdout, new RegExp(`${a} Ready \\(status posted since ${at}\\)`));
+    });
+
+    it("wait-node-ready.sh refuses a Ready status older than the restart", function () {
+      requireControlPlane(this);
+      const future = String(Math.floor(Date.now() / 1000) + 3600);
+      const r = script(m0, "wait-node-ready.sh", [agents[0], future, "5"]);
+      assert.notStrictEqual(r.code, 0);
+      assert.match(
+        r.stderr,
+        new RegExp(`${agents[0]} not Ready with a status posted since ${future} after 5s`),
+      );
+    });
+  });
+
+  describe("workloads and service accounts", () => {
+    const token = `lab-${crypto.randomBytes(4).toString("hex")}`;
+    const generation = (kind: string, ns: string, name: string) =>
+      kubectl(m0, `get ${kind} ${name} -n ${ns} -o jsonpath={.metadata.generation}`).trim();
+
+    it("rollout-restart.sh restarts a workload once per token; kube-system rollouts are waited for", function () {
+      requireControlPlane(this);
+      const state = () =>
+        `${generation("deployment", "lab-workloads", "web")} ${generation("daemonset", "kube-system", "kube-proxy")}`;
+      const before = state();
+      const web = twice(
+        m0,
+        "rollout-restart.sh",
+        [token, "lab-workloads/deployment/web", "300"],
+        state,
+      );
+      assert.match(web.first.stdout, /restarted lab-workloads\/deployment\/web/);
+      assert.match(web.second.stdout, new RegExp(`0 restarted, 1 already restarted for ${token}`));
+      const t0 = Date.now();
+      const proxy = twice(
+        m0,
+        "rollout-restart.sh",
+        [token, "kube-system/daemonset/kube-proxy", "300"],
+        state,
+      );
+      timings["kube-proxy rollout (first run, waited)"] = Date.now() - t0;
+      assert.match(proxy.first.stdout, /restarted kube-system\/daemonset\/kube-proxy/);
+      const [webBefore, proxyBefore] = before.split(" ").map(Number);
+      const [webAfter, proxyAfter] = state().split(" ").map(Number);
+      assert.strictEqual(webAfter, webBefore + 1);
+      assert.strictEqual(proxyAfter, proxyBefore + 1);
+      const missing = script(m0, "rollout-restart.sh", [token, "lab-workloads/deployment/nope"]);
+      assert.strictEqual(missing.code, 0);
+      assert.match(
+        missing.stdout,
+        /no deployment lab-workloads\/nope in the cluster; nothing to restart/,
+      );
+    });
+
+    it("delete-sa-tokens.sh deletes a token the API server key did not sign, once, and keeps the others", function () {
+      requireControlPlane(this);
+      const ns = `scripts-lab-${crypto.randomBytes(3).toString("hex")}`;
+      // A legacy token secret holding a JWT signed by a key that is not apiserver.key.
+      const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const b64u = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+      const body = `${b64u({ alg: "RS256" })}.${b64u({ iss: "kubernetes/serviceaccount", sub: "x" })}`;
+      const jwt = `${body}.${crypto.sign("sha256", Buffer.from(body), privateKey).toString("base64url")}`;
+      const manifest = {
+        apiVersion: "v1",
+        kind: "List",
+        items: [
+          { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } },
+          { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "t", namespace: ns } },
+          {
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/service-account-token",
+            metadata: {
+              name: "stale-token",
+              namespace: ns,
+              annotations: { "kubernetes.io/service-account.name": "t" },
+            },
+            data: { token: Buffer.from(jwt).toString("base64") },
+          },
+        ],
+      };
+      mustSsh(
+        m0,
+        "sudo -n kubectl --kubeconfig /var/lib/kubelet/kubeconfig apply -f -",
+        JSON.stringify(manifest),
+      );
+      try {
+        const secrets = () =>
+          kubectl(
+            m0,
+            "get secrets -A --field-selector type=kubernetes.io/service-account-token -o name",
+          )
+            .split("\n")
+            .filter(Boolean)
+            .sort()
+            .join(" ");
+        const before = secrets();
+        assert.match(before, /secret\/stale-token/);
+        const { first, second } = twice(m0, "delete-sa-tokens.sh", [], secrets);
+        assert.match(first.stdout, new RegExp(`deleted ${ns}/stale-token`));
+        assert.match(first.stdout, /1 deleted, \d+ already signed by the current key/);
+        assert.match(second.stdout, /0 deleted, \d+ already signed by the current key/);
+        assert.doesNotMatch(secrets(), /stale-token/);
+        // The lab's own legacy token (signed by apiserver.key) is kept.
+        assert.match(secrets(), /secret\/probe-token/);
+      } finally {
+        ssh(
+          m0,
+          `sudo -n kubectl --kubeconfig /var/lib/kubelet/kubeconfig delete namespace ${ns} --wait=false`,
+        );
+      }
+    });
+
+    it("list-bare-pods.sh lists the lab's bare pod and nothing it owns, the same both times", function () {
+      requireControlPlane(this);
+      const { first, second } = twice(m0, "list-bare-pods.sh");
+      assert.strictEqual(second.stdout, first.stdout);
+      assert.match(first.stdout, /^bare-pod lab-workloads\/probe$/m);
+      assert.doesNotMatch(first.stdout, /bare-pod lab-workloads\/web-/);
+    });
+  });
+
+  describe("verify-cluster.sh", () => {
+    const OLD = "/etc/kubernetes/rotate-certs/backup/home/azureuser/.kube/config";
+
+    it("fails while the 'old' admin kubeconfig is still accepted, passes once it is not", function () {
+      requireControlPlane(this);
+      // Never overwrite a real rotation's backup on this lab.
+      if (ssh(m0, `sudo -n test -e ${OLD}`).code === 0) this.skip();
+      mustSsh(m0, `sudo -n install -D -m 0600 /home/azureuser/.kube/config ${OLD}`);
+      try {
+        const same = script(m0, "verify-cluster.sh", ["azureuser", ...all]);
+        assert.notStrictEqual(same.code, 0);
+        assert.match(same.stderr, /old admin kubeconfig still accepted/);
+        assert.match(same.stderr, /the API server still accepts the old admin client certificate/);
+
+        // An admin kubeconfig from another CA stands for the pre-rotation one.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
+        try {
+          const sh = (c: string) =>
+            assert.strictEqual(spawnSync("bash", ["-c", c], { cwd: dir }).status, 0, c);
+          sh(
+            "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 1 -subj /CN=other-ca 2>/dev/null",
+          );
+          sh(
+            "openssl req -newkey rsa:2048 -nodes -keyout c.key -out c.csr -subj /O=system:masters/CN=client 2>/dev/null",
+          );
+          sh(
+            "openssl x509 -req -in c.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -out c.crt 2>/dev/null",
+          );
+          const b64 = (f: string) => fs.readFileSync(path.join(dir, f)).toString("base64");
+          const old = {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [
+              {
+                name: "c",
+                cluster: {
+                  server: `https://${inv.fqdn}`,
+                  "certificate-authority-data": b64("ca.crt"),
+                },
+              },
+            ],
+            users: [
+              {
+                name: "u",
+                user: { "client-certificate-data": b64("c.crt"), "client-key-data": b64("c.key") },
+              },
+            ],
+            contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
+            "current-context": "c",
+          };
+          mustSsh(m0, `sudo -n install -m 0600 /dev/stdin ${OLD}`, JSON.stringify(old));
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+        const { first } = twice(m0, "verify-cluster.sh", ["azureuser", ...all]);
+        assert.match(first.stdout, /old admin kubeconfig rejected/);
+        assert.match(first.stdout, new RegExp(`rotation verified: ${all.length} nodes Ready`));
+      } finally {
+        ssh(m0, `sudo -n rm -f ${OLD}`);
+      }
+    });
+  });
+
+  describe("reboots", () => {
+    const CONTAINER_REBOOT_OK = "/etc/kubernetes/container-reboot-ok";
+
+    it("reboot.sh refuses, before recording anything, on a lab node that would not come back", function () {
+      const a = agents[0];
+      if (ssh(a, `test -e ${CONTAINER_REBOOT_OK}`).code === 0) this.skip();
+      const token = `lab-${crypto.randomBytes(4).toString("hex")}`;
+      const before = nodeState(a);
+      for (let i = 0; i < 2; i++) {
+        const r = script(a, "reboot.sh", [token]);
+        assert.notStrictEqual(r.code, 0);
+        assert.match(
+          r.stderr,
+          /not rebooting: this node is a container \(\S+\) whose manager does not restart it/,
+        );
+      }
+      assert.strictEqual(nodeState(a), before);
+      const wait = script(a, "wait-reboot.sh", [token]);
+      assert.notStrictEqual(wait.code, 0);
+      assert.match(wait.stderr, new RegExp(`no reboot recorded for ${token} on this node`));
+      // …and the pre-flight gate says so before a rotation touches anything.
+      const pre = script(a, "preflight.sh", [
+        "--reboot",
+        a,
+        "agent",
+        "/etc/kubernetes/certs/ca.crt",
+      ]);
+      assert.notStrictEqual(pre.code, 0);
+      assert.match(
+        pre.stderr,
+        new RegExp(`preflight: ${a}: cannot reboot: this node is a container`),
+      );
+      assert.strictEqual(
+        script(a, "preflight.sh", [a, "agent", "/etc/kubernetes/certs/ca.crt"]).code,
+        0,
+      );
+    });
+
+    it("reboot.sh reboots once and wait-reboot.sh sees the new boot (lab nodes that restart)", async function () {
+      const a = agents[0];
+      // Runs once the lab restarts a node after `systemctl reboot` and says so on the node.
+      if (ssh(a, `test -e ${CONTAINER_REBOOT_OK}`).code !== 0) this.skip();
+      const token = `lab-${crypto.randomBytes(4).toString("hex")}`;
+      const r = script(a, "reboot.sh", [token, "2"]);
+      assert.strictEqual(r.code, 0, r.stderr);
+      assert.match(script(a, "reboot.sh", [token, "2"]).stdout, /already scheduled; nothing to do/);
+      const t0 = Date.now();
+      let back: Result | undefined;
+      while (Date.now() - t0 < 300_000) {
+        await new Promise((res) => setTimeout(res, 3000));
+        const w = script(a, "wait-reboot.sh", [token, "120"]);
+        if (w.code === 0) {
+          back = w;
+          break;
+        }
+      }
+      assert.ok(back, "node did not come back within 300 s");
+      timings[`reboot until wait-reboot passes (${a})`] = Date.now() - t0;
+      const at = /^booted-at=(\d+)$/m.exec(back.stdout)?.[1];
+      assert.ok(at);
+      const again = twice(a, "wait-reboot.sh", [token, "120"]);
+      assert.strictEqual(/^booted-at=(\d+)$/m.exec(again.second.stdout)?.[1], at);
+      assert.match(twice(a, "reboot.sh", [token]).second.stdout, /already rebooted for/);
+    });
+  });
+
+  describe("write-file.sh (operator side)", () => {
+    it("writes once, keeps the first backup, and a second run changes nothing", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "write-file-"));
+      try {
+        const dest = path.join(dir, "kubeconfig", "kubeconfig.local.json");
+        const backup = `${dest}.before-rotation`;
+        fs.mkdirSync(path.dirname(dest));
+        fs.writeFileSync(dest, "old\n");
+        const run = (content: string, file = "write-file.sh", args = [dest, backup]) =>
+          spawnSync("bash", [path.join(REPO, "scripts/local", file), ...args], {
+            input: content,
+            encoding: "utf8",
+          });
+        assert.match(
+          run("new\n").stdout,
+          /kept the previous .* as .*before-rotation\nwrite-file: wrote/,
+        );
+        const stat = fs.statSync(dest);
+        const second = run("new\n");
+        assert.match(second.stdout, /unchanged/);
+        assert.strictEqual(fs.statSync(dest).mtimeMs, stat.mtimeMs);
+        assert.strictEqual((stat.mode & 0o777).toString(8), "600");
+        run("newer\n");
+        assert.strictEqual(fs.readFileSync(backup, "utf8"), "old\n", "the first backup wins");
+        assert.strictEqual(run("").status, 1);
+        // restore-file.sh, the rollback's counterpart: puts the backup back, once.
+        assert.match(run("", "restore-file.sh").stdout, /restored/);
+        assert.strictEqual(fs.readFileSync(dest, "utf8"), "old\n");
+        const m = fs.statSync(dest).mtimeMs;
+        assert.match(run("", "restore-file.sh").stdout, /already equals/);
+        assert.strictEqual(fs.statSync(dest).mtimeMs, m);
+        assert.strictEqual(run("", "restore-file.sh", [dest, `${dest}.missing`]).status, 1);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `npm run rotate`, the main job: toolchain and dependencies, the lab cluster (brought up if it
+# is not), then `pulumi up --yes` on the `dev` stack, and a summary of what was verified.
+# Extra arguments go to `pulumi up` (e.g. `npm run rotate -- --stack mycluster`).
+# To rotate a cluster that was already rotated, change its rotation id first:
+#   npx pulumi config set rotationId "$(date +%Y%m%d%H%M)" --stack dev
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stack="${ROTATE_STACK:-dev}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent setup
+
+if [ "$stack" = dev ]; then
+  step "lab cluster"
+  # `up` on a lab that is already up with the same shape changes nothing.
+  read -r -a lab_args <<<"${LAB_UP_ARGS:-}"
+  npm run --silent lab -- up "${lab_args[@]}"
+fi
+
+# shellcheck source-path=SCRIPTDIR source=pulumi/env.sh
+source tools/pulumi/env.sh
+
+step "pulumi up (stack ${stack})"
+pulumi stack select --create "$stack" >/dev/null
+pulumi up --yes --skip-preview --stack "$stack" "$@"
+
+step "verified"
+# rotationDone resolves only after verify-cluster passed: old admin kubeconfig rejected, new one
+# accepted, every node Ready, control plane healthy; then apimodel.json was rewritten.
+pulumi stack output rotationDone --stack "$stack"
+pulumi stack output certificates --stack "$stack" --json |
+  jq -r 'to_entries[] | "\(.key)\tserial \(.value.serialNumber)\tnotAfter \(.value.notAfter)"' |
+  column -t -s $'\t'
