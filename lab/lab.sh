@@ -98,10 +98,13 @@ case "${cmd}" in
   *) usage_error "unknown command '${cmd}'" ;;
 esac
 
-# One lab command at a time (the lock lives outside the state folder `down` removes).
-mkdir -p "${LAB_STATE%/*}"
-exec 9>"${LAB_STATE%/*}/lab.lock"
-flock -w 600 9 || die "another lab command holds ${LAB_STATE%/*}/lab.lock"
+# One up/down at a time (the lock lives outside the state folder `down` removes); status only
+# reads, so it neither waits for nor blocks them.
+if [ "${cmd}" != status ]; then
+  mkdir -p "${LAB_STATE%/*}"
+  exec 9>"${LAB_STATE%/*}/lab.lock"
+  flock -w 600 9 || die "another lab command holds ${LAB_STATE%/*}/lab.lock"
+fi
 
 case "${cmd}" in
   up) lab_up "${masters}" "${agents}" "${bits}" "${suffix}" "${private}" ;;

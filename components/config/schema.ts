@@ -4,6 +4,9 @@
 
 export type RebootStrategy = "rolling" | "all" | "none";
 export const REBOOT_STRATEGIES: readonly RebootStrategy[] = ["rolling", "all", "none"];
+/** What `pulumi up` does: rotate the certificates, or reinstall the pre-rotation backup. */
+export type RotationAction = "rotate" | "rollback";
+export const ROTATION_ACTIONS: readonly RotationAction[] = ["rotate", "rollback"];
 export const KEY_SIZES: readonly number[] = [2048, 3072, 4096];
 
 export type ConfigType = "string" | "integer" | "boolean";
@@ -45,6 +48,7 @@ export const CONFIG_KEYS = {
   clientId: { type: "string", default: "" },
   clientSecret: { type: "string", secret: true },
   rotationId: { type: "string" },
+  action: { type: "string", default: "rotate" },
   keySize: { type: "integer", default: 4096 },
   validityHours: { type: "integer", default: DEFAULT_VALIDITY_HOURS },
   earlyRenewalHours: { type: "integer", default: 0 },

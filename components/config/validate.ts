@@ -5,8 +5,10 @@ import {
   CONFIG_KEYS,
   KEY_SIZES,
   REBOOT_STRATEGIES,
+  ROTATION_ACTIONS,
   type ConfigKeyName,
   type RebootStrategy,
+  type RotationAction,
 } from "./schema";
 import { SecretText } from "./secretText";
 
@@ -14,6 +16,8 @@ import { SecretText } from "./secretText";
 export type RawConfig = Readonly<Partial<Record<ConfigKeyName, string>>>;
 
 export interface RotateConfig {
+  /** @default "rotate"; "rollback" reinstalls the nodes' pre-rotation backup (docs/rotation.md) */
+  readonly action: RotationAction;
   readonly cluster: {
     /** The `_output/<dnsPrefix>/` folder or its apimodel.json, as given (relative to the project). */
     readonly apiModel: string;
@@ -203,7 +207,16 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     );
   }
 
+  const action = text("action") ?? "rotate";
+  if (!(ROTATION_ACTIONS as readonly string[]).includes(action)) {
+    fail(
+      "action",
+      `expected ${ROTATION_ACTIONS.map((s) => JSON.stringify(s)).join(" or ")}, got ${JSON.stringify(action)}.`,
+    );
+  }
+
   const config: RotateConfig = {
+    action: action as RotationAction,
     cluster: {
       apiModel: apiModel ?? "",
       azureDeploy: text("azureDeploy"),

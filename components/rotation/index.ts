@@ -12,6 +12,7 @@ export { withCertificateProfile, type CertificateProfile } from "./apimodel";
 export {
   Rollback,
   buildRollback,
+  rollbackArgsFrom,
   rollbackPhases,
   rollbackToken,
   type RollbackArgs,

@@ -23,6 +23,7 @@ import {
   type RemoteStepArgs,
 } from "../remote";
 import { installPhase, kubeletLanes, LOCAL_BACKUP_SUFFIX, type InstallPhase } from "./plan";
+import type { RotationArgs } from "./rotation";
 
 export interface RollbackArgs {
   /** Master node names in index order: master-0 (the first) goes first. */
@@ -52,6 +53,22 @@ export interface RollbackArgs {
    * differ from the rotation's. @default "rollback"
    */
   readonly rollbackId?: string;
+}
+
+/**
+ * The rollback's input from the rotation's, so `index.ts` builds either from one set of inputs:
+ * the same nodes, the same files (the cert table and the admin kubeconfigs), SSH and timeouts.
+ */
+export function rollbackArgsFrom(args: RotationArgs, rollbackId: string): RollbackArgs {
+  return {
+    masters: args.cluster.masters.map((m) => m.name),
+    agents: args.cluster.agents.map((a) => a.name),
+    files: [...args.files, ...args.kubeconfigs].map((f) => ({ node: f.node, path: f.path })),
+    ssh: args.ssh,
+    rollout: args.rollout,
+    paths: args.paths,
+    rollbackId,
+  };
 }
 
 /** Per node, what the rollback restores in which phase. Plain data, tested as a table. */

@@ -3,6 +3,8 @@
 # Helpers of lab/control-plane/up.sh: installing the control plane into one node, and the
 # checks up.sh waits on. Sourced after lab/lib/common.sh, lab/lib/nodes.sh and flags.sh.
 
+CP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
 # Where the lab keeps the Kubernetes binaries inside a node. AKS Engine has them in its VHD and
 # container images; a lab node shares the host's /usr, so they go to the node's own /var.
 NODE_BIN=/var/lib/aks-lab/bin
@@ -54,6 +56,7 @@ install_node() {
     binaries+=(kube-apiserver kube-controller-manager kube-scheduler)
   fi
   changed="$(
+    set -e
     put_binaries "${node}" "${bin}" "${binaries[@]}"
     kubelet_env "${node}" "${ip}" "${role}" "${LAB_AGENT_POOL}" "${version}" |
       put_file "${node}" /etc/default/kubelet 0644

@@ -68,27 +68,28 @@ start_node() {
   d="${LAB_NODES_DIR}/${name}"
   cg="${LAB_CGROUP}/${name}"
   mkdir -p "${cg}"
-  # The launcher joins its own cgroup, then becomes `unshare`, whose child (PID 1 of the node)
-  # runs lab/node/init.sh and then systemd. --kill-child: if unshare dies, the node dies.
+  # The launcher joins its own cgroup, then becomes `unshare` (network, UTS, IPC, cgroup, mount
+  # namespaces: the node's "hardware") running lab/node/boot.sh, which boots the node in a fresh
+  # PID namespace (init.sh, then systemd as PID 1), again after each reboot, and records PID 1 in
+  # pid1 (+ .start).
+  rm -f "${d}/pid1" "${d}/pid1.start"
   # shellcheck disable=SC2016 # expanded by the inner shell
   setsid bash -c 'echo $$ >"$1/pid" && echo $$ >"$2/cgroup.procs" &&
-    exec unshare --net --mount --uts --ipc --pid --cgroup --fork --kill-child --mount-proc \
-      /bin/bash "$3" "$1"' _ "${d}" "${cg}" "${LAB_DIR}/node/init.sh" \
+    exec unshare --net --mount --uts --ipc --cgroup /bin/bash "$3" "$1"' \
+    _ "${d}" "${cg}" "${LAB_DIR}/node/boot.sh" \
     </dev/null >"${d}/console.log" 2>&1 9>&- &
   host_net="$(readlink /proc/self/ns/net)"
   local tries
   for tries in $(seq 1 500); do
     pid="$(cat "${d}/pid" 2>/dev/null || true)"
     if [ -n "${pid}" ] && [ "$(readlink "/proc/${pid}/ns/net" 2>/dev/null)" != "${host_net}" ]; then
-      pid1="$(awk '{print $1}' "/proc/${pid}/task/${pid}/children" 2>/dev/null)"
+      pid1="$(cat "${d}/pid1" 2>/dev/null || true)"
       [ -n "${pid1}" ] && break
     fi
     sleep 0.02
   done
   [ -n "${pid1}" ] || die "node ${name} did not start (tries: ${tries}); see ${d}/console.log"
   proc_starttime "${pid}" >"${d}/pid.start"
-  echo "${pid1}" >"${d}/pid1"
-  proc_starttime "${pid1}" >"${d}/pid1.start"
   net_attach "$(veth_name "${NODE_ROLES[$i]}" "${NODE_INDEXES[$i]}")" "${pid}"
 }
 
@@ -130,11 +131,12 @@ pid_alive() {
   [ -n "${pid}" ] && [ "$(proc_starttime "${pid}" 2>/dev/null)" = "${start}" ]
 }
 
-# stop_node DIR: SIGKILL the node's PID 1 (the kernel then ends every process of its PID
-# namespace) and its unshare parent, each only if it is still the process we started.
+# stop_node DIR: SIGKILL the node's launcher (boot.sh, so it boots nothing again) and its PID 1
+# (the kernel then ends every process of its PID namespace), each only if it is still the
+# process we started.
 stop_node() {
   local d=$1 f
-  for f in pid1 pid; do
+  for f in pid pid1; do
     if pid_alive "${d}/${f}"; then kill -KILL "$(cat "${d}/${f}")" 2>/dev/null || true; fi
   done
 }

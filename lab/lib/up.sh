@@ -85,12 +85,13 @@ lab_up() {
   local masters=$1 agents=$2 bits=$3 suffix=$4 private=$5
   if lab_is_up; then
     if [ "${LAB_MASTERS}" = "${masters}" ] && [ "${LAB_AGENTS}" = "${agents}" ] &&
-      [ "${LAB_NAME_SUFFIX}" = "${suffix}" ] && [ "${LAB_PRIVATE_CLUSTER}" = "${private}" ]; then
+      [ "${LAB_NAME_SUFFIX}" = "${suffix}" ] && [ "${LAB_PRIVATE_CLUSTER}" = "${private}" ] &&
+      [ "${LAB_KEY_BITS}" = "${bits}" ]; then
       log "lab already up (${masters} masters, ${agents} agents); nodes left as they are"
       run_control_plane
       return 0
     fi
-    die "lab is up as ${LAB_MASTERS} masters + ${LAB_AGENTS} agents; run 'npm run lab -- down' first"
+    die "lab is up with other options (${LAB_MASTERS} masters, ${LAB_AGENTS} agents, RSA ${LAB_KEY_BITS}, nameSuffix ${LAB_NAME_SUFFIX}); run 'npm run lab -- down' first"
   fi
   preflight
   # Leftovers of an earlier lab (a failed up, a reboot) go first.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# PID 1 of a lab node, before it becomes systemd. Runs inside the node's fresh mount, UTS, IPC,
-# PID, cgroup and network namespaces (started by lab/lib/nodes.sh) and turns them into a small
+# PID 1 of a lab node, before it becomes systemd. Runs inside the node's fresh mount and PID
+# namespaces, within its UTS, IPC, cgroup and network namespaces (lab/node/boot.sh, started by
+# lab/lib/nodes.sh; again after every reboot, so each step below is safe to repeat on the same
+# disk) and turns them into a small
 # "VM": its own /etc and /var (copy-on-write over the host's), private /root /home /tmp /run
 # /dev, a node-local sysfs and cgroup2, its own hostname, network address, host key and admin
 # user; then it execs systemd, which boots the node like a VM (sshd, journald, later etcd).
@@ -18,7 +20,7 @@ for _ in $(seq 1 500); do
   sleep 0.02
 done
 ip link set lo up
-ip addr add "${NODE_IP}/${PREFIX_LEN}" dev eth0
+ip addr replace "${NODE_IP}/${PREFIX_LEN}" dev eth0
 ip link set eth0 up
 # No default route on purpose: only the lab bridge's 10.240.0.0/16 is reachable.
 
@@ -87,7 +89,7 @@ KbdInteractiveAuthentication no
 CONF
 
 # The admin user as cloud-init makes it: key-only login, passwordless sudo.
-useradd --create-home --user-group --shell /bin/bash "${ADMIN_USER}"
+id -u "${ADMIN_USER}" >/dev/null 2>&1 || useradd --create-home --user-group --shell /bin/bash "${ADMIN_USER}"
 usermod --password '*' "${ADMIN_USER}"
 install -d -m 0700 -o "${ADMIN_USER}" -g "${ADMIN_USER}" "/home/${ADMIN_USER}/.ssh"
 install -m 0600 -o "${ADMIN_USER}" -g "${ADMIN_USER}" "${node_dir}/authorized_keys" \
@@ -96,12 +98,20 @@ echo "${ADMIN_USER} ALL=(ALL) NOPASSWD:ALL" >/etc/sudoers.d/90-cloud-init-users
 chmod 0440 /etc/sudoers.d/90-cloud-init-users
 
 # --- systemd units ------------------------------------------------------------------------------
-# Drop every unit the host enabled (postgresql, timers, gettys, etcd...) and enable sshd only.
-find /etc/systemd/system -mindepth 2 -maxdepth 2 \( -path '*.wants/*' -o -path '*.requires/*' \) -delete
-rm -f /etc/systemd/system/etcd2.service
-mkdir -p /etc/systemd/system/multi-user.target.wants
-ln -s /lib/systemd/system/ssh.service /etc/systemd/system/multi-user.target.wants/ssh.service
-ln -sf /lib/systemd/system/multi-user.target /etc/systemd/system/default.target
+# First boot only (a reboot keeps what the CSE and the control plane enabled since): drop every
+# unit the host enabled (postgresql, timers, gettys, etcd...) and enable sshd only.
+if [ ! -e /etc/aks-lab-first-boot-done ]; then
+  find /etc/systemd/system -mindepth 2 -maxdepth 2 \( -path '*.wants/*' -o -path '*.requires/*' \) -delete
+  rm -f /etc/systemd/system/etcd2.service
+  mkdir -p /etc/systemd/system/multi-user.target.wants
+  ln -sf /lib/systemd/system/ssh.service /etc/systemd/system/multi-user.target.wants/ssh.service
+  ln -sf /lib/systemd/system/multi-user.target /etc/systemd/system/default.target
+  touch /etc/aks-lab-first-boot-done
+fi
+# lab/node/boot.sh starts the node again after a reboot: say so to the rotation's reboot steps
+# (scripts/remote/lib.sh, reboot_blocker), which refuse to reboot a container node otherwise.
+mkdir -p /etc/kubernetes
+touch /etc/kubernetes/container-reboot-ok
 # Units that would touch the shared kernel or hardware, or only cost memory in a lab node.
 # (dbus stays: unprivileged `systemctl status` needs it, as on a VM; logind is not needed.)
 for unit in getty.target console-getty.service container-getty@.service getty@.service \

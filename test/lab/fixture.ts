@@ -1,6 +1,8 @@
 // One lab bring-up shared by every test file of the lab layer (3 masters + 2 agents, 2048-bit
-// keys to keep it quick). The first file that needs the lab starts it; hooks.ts takes it down
-// after the last test. A file that takes the lab down itself calls labWasTakenDown().
+// keys to keep it quick). The first file that needs the lab starts it from scratch (cluster.test.ts
+// sorts first, so later files find it up); hooks.ts takes it down after the last test. A file
+// that takes the lab down itself calls labWasTakenDown(). The bring-up is the full `lab up`,
+// control plane included; LAB_SKIP_CONTROL_PLANE=1 in the environment limits it to this part.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { lab, repoRoot } from "./run";

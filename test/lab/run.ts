@@ -26,18 +26,22 @@ export function run(
     const child = spawn(cmd, args, {
       cwd: repoRoot,
       env: { ...process.env, ...opts.env },
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       timeout: opts.timeoutMs ?? 600_000,
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code, signal) =>
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }),
     );
-    child.stdin.end(opts.input ?? "");
+    if (child.stdin) {
+      // A command may exit before reading its input; that is its answer, not a test error.
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(opts.input);
+    }
   });
 }
 

@@ -317,10 +317,32 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
       );
     });
 
-    it("rollback.sh restores the pre-rotation files with their modes and owners, once", () => {
+    it("rollback.sh check refuses a path the backup lacks, and touches nothing", () => {
+      const missing = node.script("rollback.sh", ["check", `${CERTS}/ca.crt`, `${CERTS}/nope.crt`]);
+      assert.notStrictEqual(missing.code, 0);
+      assert.match(missing.stderr, /no backup copy of: \/etc\/kubernetes\/certs\/nope.crt/);
+      const { first } = twice("rollback.sh", ["check", ...newContent.keys()]);
+      assert.match(first, /backup holds all 16 files/);
+      const differ = node.script("rollback.sh", ["verify", ...ETCD_FILES]);
+      assert.notStrictEqual(differ.code, 0);
+      assert.match(differ.stderr, /7 of 7 files differ from the backup/);
+    });
+
+    it("rollback.sh restores one phase's files alone, then the rest, with their modes and owners, once", () => {
+      const etcd = twice("rollback.sh", ["restore", ...ETCD_FILES]);
+      assert.match(etcd.first, /7 restored, 0 unchanged/);
+      assert.match(etcd.second, /0 restored, 7 unchanged/);
+      assert.match(
+        twice("rollback.sh", ["verify", ...ETCD_FILES]).first,
+        /7 files equal the backup/,
+      );
+      assert.strictEqual(node.script("rollback.sh", ["verify"]).code, 1, "the rest still differs");
+      assert.strictEqual(node.must(`cat ${ADMIN_KUBECONFIG}`), "new admin kubeconfig\n");
+
       const { first, second } = twice("rollback.sh");
-      assert.match(first, /16 restored, 1 unchanged/);
+      assert.match(first, /9 restored, 8 unchanged/);
       assert.match(second, /0 restored, 17 unchanged/);
+      assert.match(twice("rollback.sh", ["verify"]).first, /17 files equal the backup/);
       for (const [f] of MASTER_FILES) {
         assert.strictEqual(
           node.must(`sha256sum < ${CERTS}/${f}`),
@@ -330,6 +352,23 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
       }
       assert.strictEqual(node.must(`cat ${ADMIN_KUBECONFIG}`), "old admin kubeconfig\n");
       assert.strictEqual(node.must(`stat -c '%a %U:%G' ${CERTS}/etcdpeer0.key`), "600 etcd:etcd\n");
+    });
+
+    it("frontproxy.sh --installed puts the restored pair back under /proxycerts once etcd runs with the old trust", () => {
+      stopEtcd();
+      startEtcd();
+      assert.strictEqual(node.script("wait-etcd-healthy.sh", ["30"]).code, 0);
+      const { first, second } = twice("frontproxy.sh", ["--installed"]);
+      assert.match(first, /3 written, 0 unchanged/);
+      assert.match(second, /0 written, 3 unchanged/);
+      const value = node.must(
+        `ETCDCTL_API=3 etcdctl --cacert=${CERTS}/ca.crt --cert=${CERTS}/etcdclient.crt ` +
+          `--key=${CERTS}/etcdclient.key --endpoints=https://127.0.0.1:2379 get /proxycerts/proxy-client-cert-file --print-value-only`,
+      );
+      assert.strictEqual(
+        value.replace(/^\s/, "").trim(),
+        node.must("cat /var/tmp/old/proxy.crt").trim(),
+      );
     });
   });
 });

@@ -129,6 +129,14 @@ func (s *podSync) handle(ctx context.Context, p *pod) {
 	if p.Status.Phase == "Running" && ready(p.Status.Conditions) {
 		return
 	}
+	if cidr, _ := s.podCIDR.Load().(string); cidr == "" && !p.Spec.HostNetwork {
+		// The controller-manager allocates the node's podCIDR shortly after registration;
+		// read it now rather than give the first pods the node's address.
+		var n nodeStatus
+		if err := s.c.call(ctx, "GET", "/api/v1/nodes/"+url.PathEscape(s.n.name), "", nil, &n); err == nil {
+			s.podCIDR.Store(n.Spec.PodCIDR)
+		}
+	}
 	if err := s.c.call(ctx, "PATCH", path+"/status", mergePatch, s.runningStatus(p), nil); err != nil && !isStatus(err, 404) {
 		log.Printf("pods: status %s/%s: %v", p.Metadata.Namespace, p.Metadata.Name, err)
 	}

@@ -5,6 +5,7 @@ import type { ClusterModel } from "../../../components/cluster/model";
 import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
 import {
   buildRollback,
+  rollbackArgsFrom,
   rollbackPhases,
   rollbackToken,
   type RollbackArgs,
@@ -107,6 +108,25 @@ describe("rollback", function () {
         [...a0.get("kubelet")!].sort(),
         ["ca.crt", "client.crt", "client.key"].map((f) => `${CERTS}/${f}`),
       );
+    });
+
+    it("takes its nodes, files, SSH and paths from the rotation's input", () => {
+      const args = rollbackArgsFrom(
+        {
+          cluster,
+          files: planFiles(cluster),
+          kubeconfigs: planKubeconfigs(cluster),
+          pki: { content: () => assert.fail("the rollback reads no PKI") },
+          ssh: sshPlan(cluster),
+          rollout: ROLLOUT,
+          paths: rollbackArgs(cluster).paths,
+        },
+        "r1",
+      );
+      assert.deepStrictEqual(rollbackPhases(args), rollbackPhases(rollbackArgs(cluster)));
+      assert.deepStrictEqual(args.masters, masters);
+      assert.deepStrictEqual(args.agents, agents);
+      assert.strictEqual(args.rollbackId, "r1");
     });
 
     it("refuses a file of a node that is not in the cluster", () => {

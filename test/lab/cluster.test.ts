@@ -53,7 +53,9 @@ describe("lab up (3 masters, 2 agents)", function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lab-test-"));
   });
 
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  after(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
   const masters = () => inv.nodes.filter((n) => n.role === "master");
 

@@ -1,0 +1,63 @@
+// The lab as the end-to-end tests drive it: bring-up, inventory, SSH as the operator would, and
+// root inside a node from the host (nsenter, lab/lib/nodes.sh) for what SSH cannot do, such as
+// starting a node's sshd again.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot, run, runOk, type RunResult } from "./proc";
+
+export const KEY_BITS = "2048";
+export const outputDir = path.join(repoRoot, "_output", "aks-lab");
+export const apiModelPath = path.join(outputDir, "apimodel.json");
+export const kubeconfigPath = path.join(outputDir, "kubeconfig", "kubeconfig.local.json");
+/** Where the rotation keeps the file it replaced on the operator's machine. */
+export const BACKUP_SUFFIX = ".before-rotation";
+
+export interface LabNode {
+  readonly name: string;
+  readonly ip: string;
+  readonly role: "master" | "agent";
+  readonly index: number;
+}
+
+export interface Inventory {
+  readonly internalLbIP: string;
+  readonly adminUsername: string;
+  readonly nodes: readonly LabNode[];
+}
+
+export function inventory(): Inventory {
+  const file = path.join(repoRoot, ".work", "lab", "nodes.json");
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Inventory;
+}
+
+export const masters = (): LabNode[] => inventory().nodes.filter((n) => n.role === "master");
+
+/** A fresh lab (the tests start from a cluster nobody rotated): down, then up. */
+export async function freshLab(): Promise<void> {
+  await runOk("bash", ["lab/lab.sh", "down"], { timeoutMs: 300_000 });
+  await runOk("bash", ["lab/lab.sh", "up", "--key-bits", KEY_BITS], { timeoutMs: 1_500_000 });
+}
+
+export async function labDown(): Promise<RunResult> {
+  return run("bash", ["lab/lab.sh", "down"], { timeoutMs: 300_000 });
+}
+
+/** A command on a node over SSH as the admin user (lab/ssh.sh: pinned host keys). */
+export function ssh(node: string, script: string): Promise<RunResult> {
+  return run("bash", ["lab/ssh.sh", node, script], { timeoutMs: 120_000 });
+}
+
+export async function sshOk(node: string, script: string): Promise<string> {
+  const r = await ssh(node, script);
+  if (r.code !== 0) throw new Error(`ssh ${node} '${script}' exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Root inside a node from the host, bypassing SSH. */
+export function nodeExec(node: string, args: readonly string[]): Promise<RunResult> {
+  return run(
+    "bash",
+    ["-c", 'source lab/lib/common.sh && source lab/lib/nodes.sh && node_exec "$@"', "node-exec", node, ...args],
+    { timeoutMs: 120_000 },
+  );
+}

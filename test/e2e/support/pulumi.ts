@@ -1,0 +1,104 @@
+// The project's own Pulumi engine (tools/pulumi/env.sh: offline CLI, file backend in .work/,
+// lab passphrase) on a stack of the end-to-end tests, created from the lab stack's config.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot, run, runOk, type RunOptions, type RunResult } from "./proc";
+
+/** The stack the tests own: created at the start, removed (with its Pulumi.<stack>.yaml) at the end. */
+export const STACK = process.env.E2E_STACK ?? "e2e";
+const TEMPLATE_STACK = "dev";
+
+export function pulumi(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  // `exec`: the child is the CLI itself, so a signal sent to it reaches the engine.
+  return run(
+    "bash",
+    ["-c", 'source tools/pulumi/env.sh && exec pulumi "$@"', "pulumi", ...args],
+    { timeoutMs: 1_800_000, ...opts },
+  );
+}
+
+export async function pulumiOk(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const r = await pulumi(args, opts);
+  if (r.code !== 0) {
+    throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+  }
+  return r;
+}
+
+const stackFile = (stack: string) => path.join(repoRoot, `Pulumi.${stack}.yaml`);
+
+/** A fresh stack with the lab stack's config (Pulumi.dev.yaml) and the given overrides. */
+export async function createStack(config: Record<string, string>): Promise<void> {
+  await removeStack();
+  await pulumiOk(["stack", "init", STACK, "--non-interactive"]);
+  await pulumiOk(["config", "cp", "--stack", TEMPLATE_STACK, "--dest", STACK]);
+  for (const [k, v] of Object.entries(config)) await setConfig(k, v);
+}
+
+export async function setConfig(key: string, value: string): Promise<void> {
+  await pulumiOk(["config", "set", "--stack", STACK, key, value]);
+}
+
+/** Removes the stack, its state and its Pulumi.<stack>.yaml; a missing stack is fine. */
+export async function removeStack(): Promise<void> {
+  await pulumi(["stack", "rm", STACK, "--yes", "--force", "--non-interactive"]);
+  fs.rmSync(stackFile(STACK), { force: true });
+}
+
+export function up(extra: readonly string[] = [], opts: RunOptions = {}): Promise<RunResult> {
+  return pulumi(
+    ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK, ...extra],
+    opts,
+  );
+}
+
+export async function outputs(): Promise<Record<string, unknown>> {
+  const r = await pulumiOk(["stack", "output", "--json", "--show-secrets", "--stack", STACK]);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+export interface CertificateSummary {
+  readonly subject: string;
+  readonly serialNumber: string;
+  readonly fingerprintSha256: string;
+  readonly notAfter: string;
+}
+
+export async function certificatesOutput(): Promise<Record<string, CertificateSummary>> {
+  return (await outputs()).certificates as Record<string, CertificateSummary>;
+}
+
+interface StateResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly outputs?: Record<string, unknown>;
+}
+
+/**
+ * The certificates as they are in the stack's state: logical name → certPem (tls resources only),
+ * so a test can tell whether a rerun reused them.
+ */
+export async function stateCertificates(): Promise<Record<string, string>> {
+  const r = await pulumiOk(["stack", "export", "--show-secrets", "--stack", STACK]);
+  const state = JSON.parse(r.stdout) as { deployment: { resources?: StateResource[] } };
+  const certs: Record<string, string> = {};
+  for (const res of state.deployment.resources ?? []) {
+    if (res.type !== "tls:index/selfSignedCert:SelfSignedCert" && res.type !== "tls:index/locallySignedCert:LocallySignedCert") continue;
+    const pem = res.outputs?.certPem;
+    if (typeof pem === "string") certs[res.urn.split("::").pop()!] = pem;
+  }
+  return certs;
+}
+
+/** The resources a `pulumi preview --json` plans to touch: operation → logical names. */
+export async function previewPlan(): Promise<{ code: number; ops: Record<string, string[]> }> {
+  const r = await pulumi(["preview", "--json", "--non-interactive", "--stack", STACK]);
+  const ops: Record<string, string[]> = {};
+  try {
+    const j = JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[] };
+    for (const s of j.steps ?? []) (ops[s.op] ??= []).push(s.urn.split("::").pop()!);
+  } catch {
+    throw new Error(`pulumi preview --json: unreadable output (exit ${r.code})\n${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, ops };
+}
