@@ -40,13 +40,12 @@ fi
 # 3. The official installer needs internet; only say how.
 if [ -z "$cli" ]; then
   echo "setup: no pulumi v$PULUMI_CLI_VERSION on PATH and no Go toolchain to build one." >&2
-  if curl -fsS --max-time 5 -o /dev/null https://get.pulumi.com 2>/dev/null; then
-    echo "setup: this machine reaches the internet: install the CLI, put it on PATH, rerun setup:" >&2
-    echo "  curl -fsSL https://get.pulumi.com | sh -s -- --version $PULUMI_CLI_VERSION" >&2
-    echo "  export PATH=\"\$HOME/.pulumi/bin:\$PATH\" && npm run setup" >&2
-  else
-    echo "setup: install Go (>= 1.25) so the engine can be built from the Go module proxy, then rerun." >&2
-  fi
+  # Setup never probes the internet itself (this project's machines reach only package
+  # registries); it says what to do on either kind of machine.
+  echo "setup: either install Go (>= 1.25) so the engine is built from the Go module proxy," >&2
+  echo "  or, on a machine with internet, run the official installer and rerun setup:" >&2
+  echo "  curl -fsSL https://get.pulumi.com | sh -s -- --version $PULUMI_CLI_VERSION" >&2
+  echo "  export PATH=\"\$HOME/.pulumi/bin:\$PATH\" && npm run setup" >&2
   exit 1
 fi
 

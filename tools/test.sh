@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
 # The README's test command: lint, then every test layer, fastest first.
 # A layer with no test files yet is reported and skipped, never silently passed.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# Every layer runs even when one fails, so one run shows all failures; the exit code is non-zero
+# if any failed, and the last line sums mocha's counts as "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
 
-bash tools/lint.sh
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+failed_layers=()
+
+echo "== lint"
+bash tools/lint.sh || failed_layers+=(lint)
 
 for layer in unit engine lab e2e; do
-  if compgen -G "test/${layer}/*.test.ts" >/dev/null || find "test/${layer}" -name '*.test.ts' | grep -q .; then
+  if find "test/${layer}" -name '*.test.ts' 2>/dev/null | grep -q .; then
     echo "== test:${layer}"
-    npm run --silent "test:${layer}"
+    start=$SECONDS
+    npm run --silent "test:${layer}" 2>&1 | tee "${logs}/${layer}.log" || failed_layers+=("$layer")
+    echo "== test:${layer} took $((SECONDS - start)) s"
   else
     echo "== test:${layer}: no tests in test/${layer}"
   fi
 done
+
+count() { grep -hoE "^ *[0-9]+ $1" "$logs"/*.log 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+passed="$(count passing)"
+failing="$(count failing)"
+if [ "${#failed_layers[@]}" -gt 0 ]; then
+  echo "failed: ${failed_layers[*]}"
+  [ "$failing" -eq 0 ] && failing=${#failed_layers[@]}
+fi
+echo "${passed} passed, ${failing} failed"
+[ "${#failed_layers[@]}" -eq 0 ]

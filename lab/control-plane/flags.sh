@@ -85,7 +85,7 @@ controller_manager_env() {
     --node-monitor-grace-period="${grace}" \
     --profiling=false \
     --root-ca-file="${CERTS}/ca.crt" \
-    --route-reconciliation-period=10s \
+    --route-reconciliation-period=1m \
     --service-account-private-key-file="${CERTS}/apiserver.key" \
     --terminated-pod-gc-threshold=5000 \
     --tls-min-version=VersionTLS12 \

@@ -36,8 +36,12 @@ start() {
   local bin=$1 lb backends pid i
   lb="$(jq -r .internalLbIP "${LAB_INVENTORY}")"
   backends="$(jq -r '[.nodes[] | select(.role == "master") | .ip + ":443"] | join(",")' "${LAB_INVENTORY}")"
+  if pid_alive "${pidfile}" && [ "$(cat "${state}/ilb.backends" 2>/dev/null)" = "${lb} ${backends}" ]; then
+    return 0 # already running with this configuration
+  fi
   stop
   mkdir -p "${state}"
+  echo "${lb} ${backends}" >"${state}/ilb.backends"
   # The launcher records its PID and becomes `unshare`, whose child waits for eth0, configures
   # the frontend address (no default route: it only talks to the bridge) and becomes the proxy.
   setsid bash -c 'echo $$ >"$1" && exec unshare --net --fork --kill-child bash -c "$2" _ "$3" "$4" "$5" "$6"' _ \

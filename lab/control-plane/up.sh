@@ -39,6 +39,11 @@ for m in "${masters[@]}"; do
   done
 done
 
+# The internal LB first: agents' kubelets talk to it as soon as they start.
+if [ "${#masters[@]}" -gt 1 ]; then
+  "${here}/ilb.sh" start "${bin}"
+fi
+
 log "control plane: installing on ${#nodes[@]} nodes"
 pids=()
 for n in "${nodes[@]}"; do
@@ -46,10 +51,6 @@ for n in "${nodes[@]}"; do
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "${p}" || die "control plane: installing a node failed"; done
-
-if [ "${#masters[@]}" -gt 1 ]; then
-  "${here}/ilb.sh" start "${bin}"
-fi
 
 kubeconfig="$(admin_kubeconfig)"
 log "control plane: waiting for the API servers"

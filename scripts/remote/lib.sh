@@ -78,7 +78,8 @@ files_digest() {
 # A flag's value from /etc/default/etcd (DAEMON_ARGS="... --flag=value ..."), or empty.
 etcd_flag() {
   [ -f "$ETCD_DEFAULTS" ] || die "$ETCD_DEFAULTS missing: this node does not run etcd"
-  grep -oE -- "--$1[= ][^ \"']+" "$ETCD_DEFAULTS" | head -n1 | sed -E "s/^--$1[= ]//" || true
+  # AKS Engine quotes some values (--listen-client-urls "https://…,https://127.0.0.1:2379").
+  grep -oE -- "--$1[= ][\"']?[^ \"']+" "$ETCD_DEFAULTS" | head -n1 | sed -E "s/^--$1[= ][\"']?//" || true
 }
 
 # The client endpoint on this node: the loopback URL when etcd listens there, else the first.

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENGINE_CHOICE, engineEnv, pluginDirs, pulumiOk } from "./support/engine";
+import { ENGINE_CHOICE, copyFixture, engineEnv, pluginDirs, pulumiOk } from "./support/engine";
 import { freePort } from "./support/sshd";
 
 const FIXTURE = path.join(__dirname, "fixtures", "kubernetes");
@@ -19,8 +19,9 @@ describe("the kubernetes provider plugin (npx pulumi)", function () {
       `no engine set up (${ENGINE_CHOICE}): run npm run setup`,
     );
     work = fs.mkdtempSync(path.join(os.tmpdir(), "engine-k8s-"));
+    fs.mkdirSync(path.join(work, "state"));
     env = {
-      PULUMI_BACKEND_URL: `file://${work}`,
+      PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: "engine-k8s-test",
       PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     };
@@ -33,7 +34,7 @@ describe("the kubernetes provider plugin (npx pulumi)", function () {
   it("previews a ConfigMap against an unreachable cluster without downloading", async function () {
     const home = engineEnv().PULUMI_HOME;
     const before = pluginDirs(home);
-    const opts = { cwd: FIXTURE, env };
+    const opts = { cwd: copyFixture(FIXTURE, work), env };
     pulumiOk(["stack", "init", "k8s", "--non-interactive"], opts);
     // A port nothing listens on: the provider must cope with an absent cluster in preview.
     pulumiOk(["config", "set", "apiPort", String(await freePort())], opts);

@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
   ENGINE_CHOICE,
+  copyFixture,
   PROJECT_ROOT,
   engineEnv,
   pluginDirs,
@@ -37,10 +38,11 @@ describe("the offline Pulumi engine (npx pulumi)", function () {
   let env: NodeJS.ProcessEnv;
   let home: string;
   let pluginsBefore: string[];
+  let project: string;
   let transcript = "";
   const certPath = (): string => path.join(sshd.dir, "installed-cert.pem");
   const run = (args: string[], input?: string): string => {
-    const r = pulumiOk(args, { cwd: FIXTURE, env, input });
+    const r = pulumiOk(args, { cwd: project, env, input });
     transcript += `$ pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}\n`;
     return r.stdout;
   };
@@ -53,6 +55,7 @@ describe("the offline Pulumi engine (npx pulumi)", function () {
     sshd = await startSshd();
     work = fs.mkdtempSync(path.join(os.tmpdir(), "engine-smoke-"));
     fs.mkdirSync(path.join(work, "state"));
+    project = copyFixture(FIXTURE, work);
     env = {
       // An isolated stack: state in a temp dir, a test passphrase (both override env.sh defaults).
       PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
@@ -67,7 +70,7 @@ describe("the offline Pulumi engine (npx pulumi)", function () {
 
   after(async function () {
     if (work) {
-      pulumi(["destroy", "--yes", "--skip-preview", "-s", "smoke"], { cwd: FIXTURE, env });
+      pulumi(["destroy", "--yes", "--skip-preview", "-s", "smoke"], { cwd: project, env });
       fs.rmSync(work, { recursive: true, force: true });
     }
     if (sshd) {
@@ -140,6 +143,7 @@ describe("the offline Pulumi engine (npx pulumi)", function () {
       "tls:index/privateKey:PrivateKey",
       "tls:index/selfSignedCert:SelfSignedCert",
       "command:remote:Command",
+      "command:remote:CopyToRemote",
     ]) {
       assert.ok(
         created.some((u) => u.includes(t)),
@@ -147,6 +151,7 @@ describe("the offline Pulumi engine (npx pulumi)", function () {
       );
     }
     assert.equal(fs.existsSync(certPath()), false, "preview must not run the remote command");
+    assert.equal(fs.existsSync(path.join(sshd.dir, "copied")), false, "preview must not copy");
   });
 
   it("creates the key and certificate and installs the certificate over SSH", function () {
@@ -159,6 +164,10 @@ describe("the offline Pulumi engine (npx pulumi)", function () {
     assert.equal(fs.readFileSync(certPath(), "utf8"), outputs.certPem);
     assert.match(outputs.installedSubject, /CN\s*=\s*engine-smoke\.local/);
     assert.match(outputs.publicKeyOpenssh, /^ecdsa-sha2-nistp256 /);
+    assert.equal(
+      fs.readFileSync(path.join(sshd.dir, "copied", "payload", "hello.txt"), "utf8"),
+      fs.readFileSync(path.join(FIXTURE, "payload", "hello.txt"), "utf8"),
+    );
 
     // Key material only as ciphertext in the state.
     const state = JSON.parse(run(["stack", "export"])) as unknown;

@@ -83,6 +83,7 @@ go_build_kubernetes() {
     "$mod/cmd/pulumi-resource-kubernetes/schema.json" >"$src/schema-embed.json"
   jq -c . "$mod/cmd/pulumi-resource-kubernetes/terraform-mapping.json" >"$src/terraform-mapping-embed.json"
   (cd "$src" && go build -trimpath -ldflags "-s -w -X $K8S_VERSION_VAR=$PULUMI_KUBERNETES_VERSION" -o "$1" .)
+  rm -rf "$src"
 }
 
 parts=("$@")

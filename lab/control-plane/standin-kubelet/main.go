@@ -85,12 +85,15 @@ func run(kubeconfigPath, certDir, hostname, nodeIP, labels, taints, version stri
 	defer stop()
 
 	// Register first: the lease is owned by the Node, and pods need the node to exist.
-	for {
+	for last := ""; ; {
 		err := n.register(ctx, c)
 		if err == nil {
 			break
 		}
-		log.Printf("register node: %v", err)
+		if err.Error() != last { // one line per distinct failure, not one per retry
+			log.Printf("register node: %v", err)
+			last = err.Error()
+		}
 		if !sleep(ctx, statusEvery) {
 			return nil
 		}

@@ -13,7 +13,8 @@ type node struct {
 	name, ip, version string
 	labels            map[string]string
 	taints            []map[string]string
-	uid               string // the Node object's uid, once registered (the lease's owner)
+	uid               string    // the Node object's uid, once registered (the lease's owner)
+	lastPosted        time.Time // when this process last posted the node status
 }
 
 // register creates the Node object, or reconciles the labels of an existing one, as the real
@@ -82,10 +83,11 @@ var wanted = []condition{
 	{Type: "Ready", Status: "True", Reason: "KubeletReady", Message: "stand-in kubelet is posting ready status (no container runtime in the lab)"},
 }
 
-// updateStatus posts the node status when a condition differs from what the stand-in reports
-// (for example Ready=Unknown set by the node lifecycle controller after missed heartbeats) or
-// when the last post is older than reportEvery; between posts the lease is the heartbeat, as
-// with the real kubelet. It returns the Node's podCIDR.
+// updateStatus posts the node status when this process has not posted it yet (so a restarted
+// kubelet reports at once), when a condition differs from what the stand-in reports (for
+// example Ready=Unknown set by the node lifecycle controller after missed heartbeats), or when
+// its last post is older than reportEvery; between posts the lease is the heartbeat, as with
+// the real kubelet. It returns the Node's podCIDR.
 func (n *node) updateStatus(ctx context.Context, c *apiClient, reportEvery time.Duration) (string, error) {
 	var cur nodeStatus
 	path := "/api/v1/nodes/" + url.PathEscape(n.name)
@@ -97,7 +99,7 @@ func (n *node) updateStatus(ctx context.Context, c *apiClient, reportEvery time.
 		have[cond.Type] = cond
 	}
 	stamp := now()
-	due := false
+	due := time.Since(n.lastPosted) >= reportEvery
 	conditions := make([]condition, 0, len(wanted))
 	for _, w := range wanted {
 		old, ok := have[w.Type]
@@ -105,9 +107,6 @@ func (n *node) updateStatus(ctx context.Context, c *apiClient, reportEvery time.
 		w.LastTransitionTime = stamp
 		if ok && old.Status == w.Status {
 			w.LastTransitionTime = old.LastTransitionTime
-			if t, err := time.Parse(time.RFC3339, old.LastHeartbeatTime); err != nil || time.Since(t) >= reportEvery {
-				due = true
-			}
 		} else {
 			due = true
 		}
@@ -140,6 +139,9 @@ func (n *node) updateStatus(ctx context.Context, c *apiClient, reportEvery time.
 	}}
 	// A strategic merge patch merges conditions and addresses by type, as the kubelet's does.
 	err := c.call(ctx, "PATCH", path+"/status", "application/strategic-merge-patch+json", patch, nil)
+	if err == nil {
+		n.lastPosted = time.Now()
+	}
 	return cur.Spec.PodCIDR, err
 }
 

@@ -43,13 +43,19 @@ export async function labDown(): Promise<RunResult> {
 }
 
 /** A command on a node over SSH as the admin user (lab/ssh.sh: pinned host keys). */
-export function ssh(node: string, script: string): Promise<RunResult> {
-  return run("bash", ["lab/ssh.sh", node, script], { timeoutMs: 120_000 });
+export function ssh(node: string, script: string, input?: string): Promise<RunResult> {
+  return run("bash", ["lab/ssh.sh", node, script], { timeoutMs: 120_000, input });
 }
 
-export async function sshOk(node: string, script: string): Promise<string> {
-  const r = await ssh(node, script);
-  if (r.code !== 0) throw new Error(`ssh ${node} '${script}' exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+/** A bash script run as root on a node (sudo over SSH; the script travels on stdin). */
+export async function rootScript(node: string, script: string): Promise<string> {
+  return sshOk(node, "sudo -n bash -s", script);
+}
+
+export async function sshOk(node: string, script: string, input?: string): Promise<string> {
+  const r = await ssh(node, script, input);
+  if (r.code !== 0)
+    throw new Error(`ssh ${node} '${script}' exited ${r.code}\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
 
@@ -57,7 +63,13 @@ export async function sshOk(node: string, script: string): Promise<string> {
 export function nodeExec(node: string, args: readonly string[]): Promise<RunResult> {
   return run(
     "bash",
-    ["-c", 'source lab/lib/common.sh && source lab/lib/nodes.sh && node_exec "$@"', "node-exec", node, ...args],
+    [
+      "-c",
+      'source lab/lib/common.sh && source lab/lib/nodes.sh && node_exec "$@"',
+      "node-exec",
+      node,
+      ...args,
+    ],
     { timeoutMs: 120_000 },
   );
 }

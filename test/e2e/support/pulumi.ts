@@ -2,7 +2,7 @@
 // lab passphrase) on a stack of the end-to-end tests, created from the lab stack's config.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { repoRoot, run, runOk, type RunOptions, type RunResult } from "./proc";
+import { repoRoot, run, type RunOptions, type RunResult } from "./proc";
 
 /** The stack the tests own: created at the start, removed (with its Pulumi.<stack>.yaml) at the end. */
 export const STACK = process.env.E2E_STACK ?? "e2e";
@@ -10,11 +10,10 @@ const TEMPLATE_STACK = "dev";
 
 export function pulumi(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   // `exec`: the child is the CLI itself, so a signal sent to it reaches the engine.
-  return run(
-    "bash",
-    ["-c", 'source tools/pulumi/env.sh && exec pulumi "$@"', "pulumi", ...args],
-    { timeoutMs: 1_800_000, ...opts },
-  );
+  return run("bash", ["-c", 'source tools/pulumi/env.sh && exec pulumi "$@"', "pulumi", ...args], {
+    timeoutMs: 1_800_000,
+    ...opts,
+  });
 }
 
 export async function pulumiOk(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -30,7 +29,7 @@ const stackFile = (stack: string) => path.join(repoRoot, `Pulumi.${stack}.yaml`)
 /** A fresh stack with the lab stack's config (Pulumi.dev.yaml) and the given overrides. */
 export async function createStack(config: Record<string, string>): Promise<void> {
   await removeStack();
-  await pulumiOk(["stack", "init", STACK, "--non-interactive"]);
+  await pulumiOk(["stack", "init", STACK, "--no-select", "--non-interactive"]);
   await pulumiOk(["config", "cp", "--stack", TEMPLATE_STACK, "--dest", STACK]);
   for (const [k, v] of Object.entries(config)) await setConfig(k, v);
 }
@@ -83,7 +82,11 @@ export async function stateCertificates(): Promise<Record<string, string>> {
   const state = JSON.parse(r.stdout) as { deployment: { resources?: StateResource[] } };
   const certs: Record<string, string> = {};
   for (const res of state.deployment.resources ?? []) {
-    if (res.type !== "tls:index/selfSignedCert:SelfSignedCert" && res.type !== "tls:index/locallySignedCert:LocallySignedCert") continue;
+    if (
+      res.type !== "tls:index/selfSignedCert:SelfSignedCert" &&
+      res.type !== "tls:index/locallySignedCert:LocallySignedCert"
+    )
+      continue;
     const pem = res.outputs?.certPem;
     if (typeof pem === "string") certs[res.urn.split("::").pop()!] = pem;
   }
@@ -98,7 +101,9 @@ export async function previewPlan(): Promise<{ code: number; ops: Record<string,
     const j = JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[] };
     for (const s of j.steps ?? []) (ops[s.op] ??= []).push(s.urn.split("::").pop()!);
   } catch {
-    throw new Error(`pulumi preview --json: unreadable output (exit ${r.code})\n${r.stdout}\n${r.stderr}`);
+    throw new Error(
+      `pulumi preview --json: unreadable output (exit ${r.code})\n${r.stdout}\n${r.stderr}`,
+    );
   }
   return { code: r.code, ops };
 }

@@ -63,3 +63,18 @@ export function engineEnv(extra: NodeJS.ProcessEnv = {}): Record<string, string>
       .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
   );
 }
+
+/**
+ * Copies a fixture program into dir/project, so that the stack files `pulumi config set` writes
+ * (Pulumi.<stack>.yaml) land in the temp dir and never in the source tree, and links the
+ * project's node_modules there for its SDKs.
+ */
+export function copyFixture(fixture: string, dir: string): string {
+  const project = path.join(dir, "project");
+  fs.cpSync(fixture, project, {
+    recursive: true,
+    filter: (src) => !/Pulumi\.[^/]+\.yaml$/.test(src) || path.basename(src) === "Pulumi.yaml",
+  });
+  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(project, "node_modules"));
+  return project;
+}

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 
 	"aks-rotate-certs/tools/pulumi/go/internal/provider"
 
@@ -14,9 +16,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
-// copyToRemote is command:remote:CopyToRemote: it copies `source` (an asset: one file; an
-// archive: a tree, unpacked under remotePath with tar) to `remotePath` over SSH, creating parent
-// directories. Like upstream it sets no mode or owner and deletes nothing on destroy. A change
+// copyToRemote is command:remote:CopyToRemote: it copies `source` to `remotePath` over SSH (see
+// copyPlan). Like upstream it sets no mode or owner and deletes nothing on destroy. A change
 // of source, remotePath or triggers copies again (replacement); a change of connection alone
 // does nothing.
 type copyToRemote struct{}
@@ -45,27 +46,9 @@ func (c copyToRemote) Create(ctx context.Context, in resource.PropertyMap, previ
 func (copyToRemote) copy(ctx context.Context, in resource.PropertyMap) error {
 	p := provider.Props(in)
 	remotePath := p.String("remotePath")
-	src := in["source"]
-	for src.IsSecret() {
-		src = src.SecretValue().Element
-	}
-	var payload bytes.Buffer
-	var cmd string
-	switch {
-	case src.IsAsset():
-		data, err := src.AssetValue().Bytes()
-		if err != nil {
-			return fmt.Errorf("reading source: %w", err)
-		}
-		payload.Write(data)
-		cmd = fmt.Sprintf("mkdir -p %s && cat > %s", shellQuote(path.Dir(remotePath)), shellQuote(remotePath))
-	case src.IsArchive():
-		if err := src.ArchiveValue().Archive(archive.TarArchive, &payload); err != nil {
-			return fmt.Errorf("reading source: %w", err)
-		}
-		cmd = fmt.Sprintf("mkdir -p %s && tar -x -C %s", shellQuote(remotePath), shellQuote(remotePath))
-	default:
-		return errors.New("source must be an asset or an archive")
+	cmd, payload, err := copyPlan(in["source"], remotePath)
+	if err != nil {
+		return err
 	}
 	client, err := dial(ctx, p.Object("connection"))
 	if err != nil {
@@ -77,13 +60,68 @@ func (copyToRemote) copy(ctx context.Context, in resource.PropertyMap) error {
 		return err
 	}
 	defer session.Close()
-	session.Stdin = &payload
+	session.Stdin = bytes.NewReader(payload)
 	var stderr bytes.Buffer
 	session.Stderr = &stderr
 	if err := session.Run(cmd); err != nil {
 		return fmt.Errorf("copying to %s: %w: %s", remotePath, err, stderr.String())
 	}
 	return nil
+}
+
+// copyPlan returns the remote shell command that receives the payload on stdin, following the
+// SDK's documented semantics: parent directories are created; a file (FileAsset, StringAsset,
+// or a FileArchive that is a file such as a .tgz, copied as-is) goes to remotePath, or into it
+// when remotePath is an existing directory; a directory (FileArchive of a folder) is copied
+// recursively into remotePath/<folder name> (sent as a tar stream, unpacked with tar).
+func copyPlan(src resource.PropertyValue, remotePath string) (string, []byte, error) {
+	for src.IsSecret() {
+		src = src.SecretValue().Element
+	}
+	q := shellQuote(remotePath)
+	fileCmd := func(base string) string {
+		into := ""
+		if base != "" {
+			into = fmt.Sprintf("if [ -d %s ]; then p=%s; fi; ", q, shellQuote(path.Join(remotePath, base)))
+		}
+		return fmt.Sprintf(`p=%s; %smkdir -p "$(dirname "$p")" && cat > "$p"`, q, into)
+	}
+	switch {
+	case src.IsAsset():
+		a := src.AssetValue()
+		data, err := a.Bytes()
+		if err != nil {
+			return "", nil, fmt.Errorf("reading source: %w", err)
+		}
+		base := ""
+		if a.Path != "" {
+			base = filepath.Base(a.Path)
+		}
+		return fileCmd(base), data, nil
+	case src.IsArchive():
+		a := src.ArchiveValue()
+		if a.Path == "" {
+			return "", nil, errors.New("source must be a FileAsset, a StringAsset or a FileArchive")
+		}
+		info, err := os.Stat(a.Path)
+		if err != nil {
+			return "", nil, fmt.Errorf("reading source: %w", err)
+		}
+		if !info.IsDir() {
+			data, err := os.ReadFile(a.Path)
+			if err != nil {
+				return "", nil, fmt.Errorf("reading source: %w", err)
+			}
+			return fileCmd(filepath.Base(a.Path)), data, nil
+		}
+		var tarball bytes.Buffer
+		if err := a.Archive(archive.TarArchive, &tarball); err != nil {
+			return "", nil, fmt.Errorf("reading source: %w", err)
+		}
+		dest := shellQuote(path.Join(remotePath, filepath.Base(filepath.Clean(a.Path))))
+		return fmt.Sprintf("mkdir -p %s && tar -x -C %s", dest, dest), tarball.Bytes(), nil
+	}
+	return "", nil, errors.New("source must be a FileAsset, a StringAsset or a FileArchive")
 }
 
 func (copyToRemote) Update(_ context.Context, _ string, _, news resource.PropertyMap, _ bool) (resource.PropertyMap, error) {

@@ -1,0 +1,585 @@
+// End to end: `pulumi up` rotates the lab cluster (3 masters + 2 agents), and the tests prove the
+// effects from outside the program — on the nodes' disks, at the API server and etcd, in the
+// operator's files — through a refused start, three interruptions, a no-change rerun and a
+// second rotation. One fresh lab and one stack (`e2e`, from Pulumi.dev.yaml) for the whole file;
+// each test builds on the one before, so the first failure stops the file.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import {
+  etcdctl,
+  fileFacts,
+  fingerprintOf,
+  kubectl,
+  kubectlToken,
+  nodeFilesListing,
+  privateDir,
+  readNodeFile,
+  servedFingerprint,
+  type EtcdCredentials,
+} from "./support/cluster";
+import { expectedFiles } from "./support/expected";
+import {
+  apiModelPath,
+  BACKUP_SUFFIX,
+  freshLab,
+  inventory,
+  kubeconfigPath,
+  labDown,
+  masters,
+  nodeExec,
+  sshOk,
+  type LabNode,
+} from "./support/lab";
+import { killGroup, repoRoot, waitFor, type RunResult } from "./support/proc";
+import {
+  certificatesOutput,
+  createStack,
+  outputs,
+  previewPlan,
+  pulumi,
+  removeStack,
+  setConfig,
+  STACK,
+  stateCertificates,
+  up,
+} from "./support/pulumi";
+
+const timings: Record<string, number> = {};
+const timingsFile = path.join(repoRoot, ".work", "e2e-timings.json");
+function record(name: string, seconds: number): void {
+  timings[name] = Math.round(seconds);
+  fs.mkdirSync(path.dirname(timingsFile), { recursive: true });
+  fs.writeFileSync(timingsFile, JSON.stringify(timings, null, 2) + "\n");
+}
+
+const WORKLOADS = [
+  "lab-workloads/deployment/web",
+  "lab-workloads/statefulset/store",
+  "kube-system/daemonset/kube-proxy",
+];
+const RESTART_ANNOTATION = "rotate-certs/restarted-for";
+const ETCD_KEY = "/e2e/written-before-rotation";
+
+function output(r: RunResult): string {
+  return `${r.stdout}\n${r.stderr}`;
+}
+
+function assertOk(r: RunResult, what: string): void {
+  assert.equal(r.code, 0, `${what} exited ${r.code}:\n${output(r).slice(-6000)}`);
+}
+
+describe("pulumi up on the lab cluster", function () {
+  this.bail(true);
+  const tmp = privateDir("aks-e2e-");
+  const old = {
+    kubeconfig: path.join(tmp.dir, "old-kubeconfig.json"),
+    ca: path.join(tmp.dir, "old-ca.crt"),
+    etcd: {
+      ca: path.join(tmp.dir, "old-ca.crt"),
+      cert: path.join(tmp.dir, "old-etcdclient.crt"),
+      key: path.join(tmp.dir, "old-etcdclient.key"),
+    } as EtcdCredentials,
+    apiModel: "",
+    tokens: {} as Record<string, string>,
+    generations: {} as Record<string, number>,
+    pid1: {} as Record<string, string>,
+  };
+  const etcdValue = `before-${Date.now()}`;
+  let nodes: LabNode[] = [];
+  let server = "";
+  /** Certificates (logical name → PEM) in state after the first run that created them. */
+  let firstCerts: Record<string, string> = {};
+
+  const pid1 = (n: string) =>
+    fs.readFileSync(path.join(repoRoot, ".work", "lab", "nodes", n, "pid1"), "utf8").trim();
+
+  before(async function () {
+    this.timeout(1_800_000);
+    const t0 = Date.now();
+    await freshLab();
+    record("labUp", (Date.now() - t0) / 1000);
+    nodes = [...inventory().nodes];
+    server = `https://${masters()[0].ip}:443`;
+    // Shorter gates than a real cluster needs: a stuck step fails in minutes, not twenty.
+    await createStack({
+      rotationId: "e2e-1",
+      etcdHealthTimeoutSeconds: "120",
+      controlPlaneReadyTimeoutSeconds: "300",
+      nodeReadyTimeoutSeconds: "300",
+      rebootTimeoutSeconds: "300",
+    });
+
+    // The operator's credentials before the rotation, and the lab's original PKI.
+    fs.copyFileSync(kubeconfigPath, old.kubeconfig);
+    const pki = path.join(repoRoot, ".work", "lab", "pki");
+    fs.copyFileSync(path.join(pki, "ca.crt"), old.ca);
+    fs.copyFileSync(path.join(pki, "etcdclient.crt"), old.etcd.cert);
+    fs.copyFileSync(path.join(pki, "etcdclient.key"), old.etcd.key);
+    old.apiModel = fs.readFileSync(apiModelPath, "utf8");
+
+    // Data written before the rotation, through the old etcd client certificate.
+    const put = await etcdctl(`https://${masters()[0].ip}:2379`, old.etcd, [
+      "put",
+      ETCD_KEY,
+      etcdValue,
+    ]);
+    assertOk(put, "etcdctl put with the old client certificate");
+
+    // Service-account tokens issued before: a TokenRequest token and the legacy Secret token.
+    const created = await kubectl(old.kubeconfig, server, [
+      "create",
+      "token",
+      "probe",
+      "-n",
+      "lab-workloads",
+      "--duration",
+      "2h",
+    ]);
+    assertOk(created, "kubectl create token");
+    old.tokens.requested = created.stdout.trim();
+    await waitFor("the probe-token Secret to be filled", async () => {
+      const s = await kubectl(old.kubeconfig, server, [
+        "get",
+        "secret",
+        "probe-token",
+        "-n",
+        "lab-workloads",
+        "-o",
+        "jsonpath={.data.token}",
+      ]);
+      if (s.code === 0 && s.stdout.trim() !== "")
+        old.tokens.secret = Buffer.from(s.stdout.trim(), "base64").toString();
+      return old.tokens.secret !== undefined;
+    });
+    for (const [kind, token] of Object.entries(old.tokens)) {
+      const r = await kubectlToken(old.ca, server, token, ["get", "pods", "-n", "lab-workloads"]);
+      assertOk(r, `the ${kind} token before the rotation`);
+    }
+
+    for (const w of WORKLOADS) {
+      const [ns, kind, name] = w.split("/");
+      const g = await kubectl(old.kubeconfig, server, [
+        "get",
+        kind,
+        name,
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.metadata.generation}",
+      ]);
+      assertOk(g, `get ${w}`);
+      old.generations[w] = Number(g.stdout);
+    }
+    for (const n of nodes) old.pid1[n.name] = pid1(n.name);
+  });
+
+  after(async function () {
+    this.timeout(300_000);
+    console.log(`e2e timings (s): ${JSON.stringify(timings)}`);
+    await removeStack();
+    tmp.cleanup();
+    if (process.env.E2E_KEEP_LAB !== "1") await labDown();
+  });
+
+  it("refuses to start while etcd is unhealthy on one master, and changes no file", async function () {
+    this.timeout(900_000);
+    const admin = inventory().adminUsername;
+    const before = await Promise.all(nodes.map((n) => nodeFilesListing(n.name, admin)));
+    const sick = masters()[masters().length - 1].name;
+    await sshOk(sick, "sudo systemctl stop etcd");
+    try {
+      const r = await up();
+      assert.notEqual(r.code, 0, `pulumi up passed the gate with etcd stopped on ${sick}`);
+      assert.match(output(r), /preflight: k8s-\S+: etcd is not healthy/);
+      assert.doesNotMatch(r.stdout, /stage-\S+ created/, "a stage step ran after the refused gate");
+      const after = await Promise.all(nodes.map((n) => nodeFilesListing(n.name, admin)));
+      nodes.forEach((n, i) => assert.equal(after[i], before[i], `files changed on ${n.name}`));
+    } finally {
+      await sshOk(sick, "sudo systemctl start etcd");
+    }
+    await waitFor("etcd healthy on every master", async () => {
+      const h = await etcdctl(`https://${masters()[0].ip}:2379`, old.etcd, [
+        "endpoint",
+        "health",
+        "--cluster",
+      ]);
+      return h.code === 0;
+    });
+    // The new keys and certificates exist already (the gate guards the nodes, not the PKI).
+    firstCerts = await stateCertificates();
+    assert.ok(
+      Object.keys(firstCerts).length >= 10,
+      "no certificates in state after the refused run",
+    );
+  });
+
+  /**
+   * Runs `pulumi up` and, at the first output line matching `when` (the n-th, with `count`),
+   * calls `act` once. Returns the run and whether `act` fired.
+   */
+  async function interruptedUp(
+    when: RegExp,
+    count: number,
+    act: (child: ChildProcess) => void,
+  ): Promise<{ r: RunResult; fired: boolean }> {
+    let seen = 0;
+    let fired = false;
+    const r = await up([], {
+      detached: true,
+      onLine: (line, child) => {
+        if (fired || !when.test(line)) return;
+        seen += 1;
+        if (seen >= count) {
+          fired = true;
+          act(child);
+        }
+      },
+    });
+    return { r, fired };
+  }
+
+  async function assertSameCertificates(when: string): Promise<void> {
+    const now = await stateCertificates();
+    for (const [name, pem] of Object.entries(firstCerts)) {
+      assert.equal(now[name], pem, `${name} was re-issued ${when}`);
+    }
+  }
+
+  it("survives three interruptions and converges with the certificates of the first run", async function () {
+    this.timeout(3_600_000);
+    const t0 = Date.now();
+    const stageSteps = nodes.length * 2;
+
+    // 1. After staging: Ctrl-C (SIGINT) once every node has its files staged and backed up.
+    const a = await interruptedUp(/stage-\S+ created/, stageSteps, (child) => child.kill("SIGINT"));
+    assert.ok(a.fired, `the run ended before staging finished:\n${output(a.r).slice(-4000)}`);
+    assert.notEqual(a.r.code, 0, "an interrupted run reported success");
+    console.log(
+      `      interruption 1 (SIGINT after staging): exit ${a.r.code} after ${Math.round(a.r.seconds)}s`,
+    );
+    await assertSameCertificates("after the SIGINT");
+
+    // 2. Between the etcd swap and the control-plane restart: a master's sshd stops once etcd
+    //    was restarted everywhere; the run fails on that master; sshd comes back.
+    const m1 = masters()[1].name;
+    const b = await interruptedUp(/etcd-\S+-restart created/, masters().length, () => {
+      // Not awaited (the run goes on meanwhile); the session may end with the daemon.
+      sshOk(m1, "sudo systemctl stop ssh").catch(() => undefined);
+    });
+    try {
+      assert.ok(b.fired, `the run ended before etcd restarted:\n${output(b.r).slice(-4000)}`);
+      assert.notEqual(b.r.code, 0, `the run succeeded with sshd stopped on ${m1}`);
+      assert.match(
+        output(b.r),
+        new RegExp(m1),
+        "the failure does not name the node whose sshd stopped",
+      );
+    } finally {
+      const s = await nodeExec(m1, ["systemctl", "start", "ssh"]);
+      assert.equal(s.code, 0, `could not start sshd on ${m1} again: ${s.stderr}`);
+    }
+    console.log(
+      `      interruption 2 (sshd stopped on ${m1} after the etcd restart): exit ${b.r.code} after ${Math.round(b.r.seconds)}s`,
+    );
+    await assertSameCertificates(`after sshd stopped on ${m1}`);
+
+    // 3. During the reboots: SIGKILL to the CLI and everything it started (a crash), as soon as
+    //    the first node's reboot is scheduled.
+    const c = await interruptedUp(/reboot-\S+-reboot created/, 1, (child) =>
+      killGroup(child, "SIGKILL"),
+    );
+    assert.ok(c.fired, `the run ended before the reboots:\n${output(c.r).slice(-4000)}`);
+    console.log(
+      `      interruption 3 (SIGKILL during reboots): signal ${c.r.signal ?? c.r.code} after ${Math.round(c.r.seconds)}s`,
+    );
+    await assertSameCertificates("after the SIGKILL");
+
+    // The rerun converges.
+    const d = await up();
+    assertOk(d, "pulumi up after three interruptions");
+    console.log(`      final rerun: ${Math.round(d.seconds)}s`);
+    await assertSameCertificates("by the final rerun");
+    record("rotationWithInterruptions", (Date.now() - t0) / 1000);
+    record("rerunAfterInterruptions", d.seconds);
+  });
+
+  /** The effects of a completed rotation, checked from outside; used after both rotations. */
+  async function assertRotated(): Promise<void> {
+    const certs = await certificatesOutput();
+    const state = await stateCertificates();
+    // The outputs describe the certificates in state.
+    const stateFingerprints = new Set(Object.values(state).map(fingerprintOf));
+    for (const [id, c] of Object.entries(certs)) {
+      assert.ok(
+        stateFingerprints.has(c.fingerprintSha256),
+        `output ${id} is not a certificate in state`,
+      );
+    }
+
+    // Every file on every node: the new certificate (or the key of it), AKS Engine's mode/owner.
+    for (const n of nodes) {
+      const want = expectedFiles(n);
+      const facts = await fileFacts(
+        n.name,
+        want.map((f) => f.path),
+      );
+      for (const f of want) {
+        const got = facts.get(f.path);
+        assert.ok(got, `${n.name}: ${f.path} missing`);
+        assert.equal(got.mode, f.mode, `${n.name}: ${f.path} mode`);
+        assert.equal(got.owner, f.owner, `${n.name}: ${f.path} owner`);
+        const cert = certs[f.identity];
+        assert.ok(cert, `no certificate ${f.identity} in the stack output`);
+        if (f.kind === "cert") {
+          assert.equal(
+            got.fingerprint,
+            cert.fingerprintSha256,
+            `${n.name}: ${f.path} is not the new ${f.identity}`,
+          );
+        } else {
+          const crt =
+            facts.get(f.path.replace(/\.key$/, ".crt")) ??
+            facts.get(`/etc/kubernetes/certs/${f.identity}.crt`);
+          assert.ok(crt, `${n.name}: no certificate beside ${f.path}`);
+          assert.equal(
+            got.publicKey,
+            crt.publicKey,
+            `${n.name}: ${f.path} is not the key of the new ${f.identity}`,
+          );
+        }
+      }
+    }
+
+    // The API server presents the new certificate on every master and through the internal LB.
+    for (const ip of [...masters().map((m) => m.ip), inventory().internalLbIP]) {
+      assert.equal(
+        await servedFingerprint(ip),
+        certs.apiserver.fingerprintSha256,
+        `API server at ${ip}`,
+      );
+    }
+
+    // The admin kubeconfig on disk is the new one; the old one is rejected; every node Ready.
+    const fresh = await kubectl(kubeconfigPath, server, ["get", "nodes", "-o", "json"]);
+    assertOk(fresh, "kubectl with the new admin kubeconfig");
+    const list = JSON.parse(fresh.stdout) as {
+      items: {
+        metadata: { name: string };
+        status: { conditions: { type: string; status: string }[] };
+      }[];
+    };
+    for (const n of nodes) {
+      const item = list.items.find((i) => i.metadata.name === n.name);
+      assert.ok(item, `node ${n.name} not registered`);
+      const ready = item.status.conditions.find((c) => c.type === "Ready");
+      assert.equal(ready?.status, "True", `node ${n.name} not Ready`);
+    }
+    const stale = await kubectl(old.kubeconfig, server, ["get", "nodes"]);
+    assert.notEqual(stale.code, 0, "the old admin kubeconfig is still accepted");
+    const staleInsecure = await kubectl(old.kubeconfig, server, [
+      "--insecure-skip-tls-verify",
+      "get",
+      "nodes",
+    ]);
+    assert.notEqual(
+      staleInsecure.code,
+      0,
+      "the API server still accepts the old admin client certificate",
+    );
+    assert.match(output(staleInsecure), /Unauthorized|must be logged in/i);
+
+    // etcd: the old client certificate is refused, the new one (read from a master) accepted,
+    // and the data written before the rotation is there.
+    const m0 = masters()[0];
+    const creds = privateDir("aks-e2e-etcd-");
+    try {
+      const fresh: EtcdCredentials = {
+        ca: path.join(creds.dir, "ca.crt"),
+        cert: path.join(creds.dir, "etcdclient.crt"),
+        key: path.join(creds.dir, "etcdclient.key"),
+      };
+      for (const [file, dest] of [
+        ["ca.crt", fresh.ca],
+        ["etcdclient.crt", fresh.cert],
+        ["etcdclient.key", fresh.key],
+      ]) {
+        fs.writeFileSync(dest, await readNodeFile(m0.name, `/etc/kubernetes/certs/${file}`), {
+          mode: 0o600,
+        });
+      }
+      assert.equal(
+        fingerprintOf(fs.readFileSync(fresh.cert, "utf8")),
+        certs.etcdclient.fingerprintSha256,
+      );
+      const endpoint = `https://${m0.ip}:2379`;
+      const got = await etcdctl(endpoint, fresh, ["get", ETCD_KEY, "--print-value-only"]);
+      assertOk(got, "etcdctl with the new client certificate");
+      assert.equal(got.stdout.trim(), etcdValue, "data written before the rotation is lost");
+      const refused = await etcdctl(endpoint, { ...old.etcd, ca: fresh.ca }, ["get", ETCD_KEY]);
+      assert.notEqual(refused.code, 0, "etcd still accepts the old client certificate");
+    } finally {
+      creds.cleanup();
+    }
+
+    // Service-account tokens issued before are refused; new ones work.
+    const newCa = path.join(tmp.dir, "new-ca.crt");
+    fs.writeFileSync(newCa, await readNodeFile(m0.name, "/etc/kubernetes/certs/ca.crt"));
+    for (const [kind, token] of Object.entries(old.tokens)) {
+      const r = await kubectlToken(newCa, server, token, ["get", "pods", "-n", "lab-workloads"]);
+      assert.notEqual(r.code, 0, `the ${kind} token issued before the rotation still works`);
+      assert.match(output(r), /Unauthorized|must be logged in/i);
+    }
+    const created = await kubectl(kubeconfigPath, server, [
+      "create",
+      "token",
+      "probe",
+      "-n",
+      "lab-workloads",
+    ]);
+    assertOk(created, "kubectl create token after the rotation");
+    assertOk(
+      await kubectlToken(newCa, server, created.stdout.trim(), [
+        "get",
+        "pods",
+        "-n",
+        "lab-workloads",
+      ]),
+      "a token issued after the rotation",
+    );
+    let secretToken = "";
+    await waitFor("a re-issued probe-token Secret", async () => {
+      const s = await kubectl(kubeconfigPath, server, [
+        "get",
+        "secret",
+        "probe-token",
+        "-n",
+        "lab-workloads",
+        "-o",
+        "jsonpath={.data.token}",
+      ]);
+      secretToken = s.code === 0 ? Buffer.from(s.stdout.trim(), "base64").toString() : "";
+      return secretToken !== "" && secretToken !== old.tokens.secret;
+    });
+    assertOk(
+      await kubectlToken(newCa, server, secretToken, ["get", "pods", "-n", "lab-workloads"]),
+      "the re-issued legacy token",
+    );
+
+    // Workloads rolled: a new generation and the restart annotation.
+    for (const w of WORKLOADS) {
+      const [ns, kind, name] = w.split("/");
+      const g = await kubectl(kubeconfigPath, server, ["get", kind, name, "-n", ns, "-o", "json"]);
+      assertOk(g, `get ${w}`);
+      const obj = JSON.parse(g.stdout) as {
+        metadata: { generation: number };
+        spec: { template: { metadata?: { annotations?: Record<string, string> } } };
+      };
+      assert.ok(obj.metadata.generation > old.generations[w], `${w} has no new generation`);
+      assert.ok(
+        obj.spec.template.metadata?.annotations?.[RESTART_ANNOTATION],
+        `${w} has no restart annotation`,
+      );
+    }
+
+    // The operator's files: apimodel.json holds the new certificateProfile, the kubeconfig the
+    // new credentials; the pre-rotation copies are kept beside them.
+    const model = JSON.parse(fs.readFileSync(apiModelPath, "utf8")) as {
+      properties: { certificateProfile: Record<string, string | string[]> };
+    };
+    const profile = model.properties.certificateProfile;
+    assert.equal(fingerprintOf(profile.caCertificate as string), certs.ca.fingerprintSha256);
+    assert.equal(
+      fingerprintOf(profile.apiServerCertificate as string),
+      certs.apiserver.fingerprintSha256,
+    );
+    assert.equal(
+      fingerprintOf(profile.etcdClientCertificate as string),
+      certs.etcdclient.fingerprintSha256,
+    );
+    assert.equal(
+      fs.readFileSync(apiModelPath + BACKUP_SUFFIX, "utf8"),
+      old.apiModel,
+      "apimodel.json backup",
+    );
+    assert.equal(
+      fs.readFileSync(kubeconfigPath + BACKUP_SUFFIX, "utf8"),
+      fs.readFileSync(old.kubeconfig, "utf8"),
+      "kubeconfig backup",
+    );
+    const kc = JSON.parse(fs.readFileSync(kubeconfigPath, "utf8")) as {
+      users: { user: { "client-certificate-data": string } }[];
+    };
+    const kcCert = Buffer.from(kc.users[0].user["client-certificate-data"], "base64").toString();
+    assert.equal(fingerprintOf(kcCert), certs.kubeconfig.fingerprintSha256);
+  }
+
+  it("leaves the new certificates everywhere and the old credentials refused", async function () {
+    this.timeout(600_000);
+    await assertRotated();
+    // Every node rebooted (the lab boots a node again in a fresh PID namespace).
+    for (const n of nodes)
+      assert.notEqual(pid1(n.name), old.pid1[n.name], `${n.name} did not reboot`);
+  });
+
+  it("changes nothing on a second up, and preview plans no change", async function () {
+    this.timeout(900_000);
+    const again = await up(["--expect-no-changes"]);
+    assertOk(again, "a second pulumi up");
+    record("noChangeUp", again.seconds);
+    const t0 = Date.now();
+    const preview = await pulumi([
+      "preview",
+      "--expect-no-changes",
+      "--non-interactive",
+      "--stack",
+      STACK,
+    ]);
+    assertOk(preview, "pulumi preview --expect-no-changes");
+    record("noChangePreview", (Date.now() - t0) / 1000);
+  });
+
+  it("plans the whole rotation again for a new rotation id, and up does it", async function () {
+    this.timeout(3_600_000);
+    const before = await certificatesOutput();
+    await setConfig("rotationId", "e2e-2");
+    const plan = await previewPlan();
+    assert.equal(plan.code, 0, "preview failed");
+    const touched = new Set(
+      Object.entries(plan.ops)
+        .filter(([op]) => op !== "same")
+        .flatMap(([, names]) => names),
+    );
+    const state = await pulumi(["stack", "export", "--stack", STACK]);
+    const resources = (
+      JSON.parse(state.stdout) as { deployment: { resources: { urn: string; type: string }[] } }
+    ).deployment.resources;
+    // Every key, certificate and step, except the delivery of the (unchanged) scripts.
+    const mustRerun = resources.filter(
+      (r) =>
+        (r.type.startsWith("tls:") || r.type.startsWith("command:")) && !/::deliver-/.test(r.urn),
+    );
+    assert.ok(mustRerun.length > 100, `only ${mustRerun.length} resources in state`);
+    for (const r of mustRerun) {
+      const name = r.urn.split("::").pop()!;
+      assert.ok(touched.has(name), `a new rotation id does not re-run ${name}`);
+    }
+
+    const t0 = Date.now();
+    const r = await up();
+    assertOk(r, "pulumi up with a new rotation id");
+    record("fullRotation", (Date.now() - t0) / 1000);
+    const after = await certificatesOutput();
+    for (const id of Object.keys(before)) {
+      assert.notEqual(
+        after[id].serialNumber,
+        before[id].serialNumber,
+        `${id} was not rotated again`,
+      );
+    }
+    await assertRotated();
+    const out = await outputs();
+    assert.equal(out.rotationDone, "verified and persisted");
+  });
+});
