@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readProgramInputs, type ProgramInputs } from "./components/config";
 import { Pki, planPki } from "./components/pki";
+import { ClusterRecord } from "./components/record";
 import { Rotation } from "./components/rotation";
 import { InputError } from "./components/types";
 
@@ -36,6 +37,17 @@ const rotation = new Rotation("rotation", {
   paths: { apiModel: paths.apiModel, kubeconfig: paths.kubeconfig },
 });
 
+// The operator's side of the check, through @pulumi/kubernetes with the new admin kubeconfig:
+// a ConfigMap kube-system/aks-rotate-certs naming this rotation, written after verification.
+const record = new ClusterRecord("record", {
+  kubeconfig: rotation.kubeconfig,
+  server: config.operatorApiServerUrl,
+  clusterIdentifier: cluster.dnsPrefix,
+  rotationId: config.pki.rotationId,
+  certificates: pki.summary,
+  verified: rotation.done,
+});
+
 /** The new admin kubeconfig (secret); also written to `_output/<dnsPrefix>/kubeconfig/`. */
 export const kubeconfig = rotation.kubeconfig;
 /** Pods without an owner: listed, not deleted; restart them yourself if they use a token. */
@@ -44,6 +56,8 @@ export const barePods = rotation.barePods;
 export const rotationPlan = rotation.plan;
 /** Resolves when verification passed and apimodel.json holds the new certificateProfile. */
 export const rotationDone = rotation.done;
+/** The cluster-side record written with the new admin kubeconfig (`<namespace>/<name>`). */
+export const clusterRecord = record.recorded;
 
 /** identity → serial, SHA-256 fingerprint, notAfter, subject of the new certificates. */
 export const certificates = pki.summary;

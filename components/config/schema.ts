@@ -41,6 +41,7 @@ export const CONFIG_KEYS = {
   sshKnownHostsPath: { type: "string", default: "" },
   sshVerifyHostKeys: { type: "boolean", default: true },
   jumpHost: { type: "string", default: "" },
+  operatorApiServerUrl: { type: "string", default: "" },
   sshPerDialTimeoutSeconds: { type: "integer", default: 15 },
   azureEnv: { type: "string", default: "AzureStackCloud" },
   subscriptionId: { type: "string", default: "" },

@@ -42,6 +42,11 @@ export interface RotateConfig {
     readonly jumpHost?: string;
     readonly perDialTimeoutSeconds: number;
   };
+  /**
+   * Where the machine running `pulumi` reaches the API server (for the cluster record written
+   * through @pulumi/kubernetes). @default - the admin kubeconfig's server (the FQDN)
+   */
+  readonly operatorApiServerUrl?: string;
   readonly azure: {
     readonly environment: string;
     readonly subscriptionId?: string;
@@ -167,6 +172,17 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     );
   }
 
+  const operatorApiServerUrl = text("operatorApiServerUrl");
+  if (
+    operatorApiServerUrl !== undefined &&
+    !/^https:\/\/[^\s/]+(:\d+)?$/.test(operatorApiServerUrl)
+  ) {
+    fail(
+      "operatorApiServerUrl",
+      `${JSON.stringify(operatorApiServerUrl)} is not https://<host>[:<port>] (no path).`,
+    );
+  }
+
   const subscriptionId = text("subscriptionId");
   if (subscriptionId !== undefined && !GUID.test(subscriptionId)) {
     fail("subscriptionId", `${JSON.stringify(subscriptionId)} is not a GUID.`);
@@ -232,6 +248,7 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
       jumpHost,
       perDialTimeoutSeconds: integer("sshPerDialTimeoutSeconds", 1, 600),
     },
+    operatorApiServerUrl,
     azure: {
       environment: text("azureEnv") ?? "AzureStackCloud",
       subscriptionId,

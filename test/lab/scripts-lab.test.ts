@@ -58,6 +58,15 @@ done
 function nodeState(node: string): string {
   return mustSsh(node, "sudo -n bash -s", STATE_SCRIPT);
 }
+/**
+ * Forgets that a unit was restarted for its current files (the state restart_unit_for keeps), so
+ * the next run restarts it for real even on a lab that a rotation already went through; the run
+ * then records the same digest again.
+ */
+function forgetRestart(node: string, ...units: string[]): void {
+  const files = units.map((u) => `/etc/kubernetes/rotate-certs/state/restart-${u}`).join(" ");
+  mustSsh(node, `sudo -n rm -f ${files}`);
+}
 function unitStart(node: string, unit: string): string {
   return mustSsh(
     node,
@@ -151,6 +160,7 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
 
   describe("etcd", () => {
     it("restart-etcd.sh restarts every member together once, then the gate passes; the second run restarts nothing", () => {
+      for (const m of masters) forgetRestart(m, "etcd");
       const pids = masters.map((m) => unitStart(m, "etcd"));
       // All members at once, as the graph runs them: each restart is --no-block.
       const t0 = Date.now();
@@ -161,12 +171,9 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
       gate.forEach((r, i) => assert.strictEqual(r.code, 0, `${masters[i]} gate: ${r.stderr}`));
       for (const r of gate)
         assert.match(r.stdout, new RegExp(`etcd healthy: ${masters.length} members`));
-      // A member whose state says "already restarted" would have kept its PID: each did restart,
-      // unless an earlier run on this lab already restarted it for these same files.
       masters.forEach((m, i) => {
-        if (/restarted etcd at/.test(first[i].stdout))
-          assert.notStrictEqual(unitStart(m, "etcd"), pids[i], m);
-        else assert.match(first[i].stdout, /already restarted/);
+        assert.match(first[i].stdout, /restarted etcd at \d+/);
+        assert.notStrictEqual(unitStart(m, "etcd"), pids[i], `${m}: etcd kept its PID`);
       });
       for (const m of masters) {
         const { second } = twice(m, "restart-etcd.sh");
@@ -182,23 +189,21 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
   describe("control plane (systemd units, as in the lab)", () => {
     it("restart-control-plane.sh restarts apiserver, controller-manager and scheduler once per master", function () {
       requireControlPlane(this);
+      const units = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"];
       for (const m of masters) {
-        const before = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"].map((u) =>
-          unitStart(m, u),
-        );
+        forgetRestart(m, ...units);
+        const before = units.map((u) => unitStart(m, u));
         const t0 = Date.now();
         const { first, second } = twice(m, "restart-control-plane.sh", ["120"]);
         timings[`control plane restart + second run (${m})`] = Date.now() - t0;
         assert.match(first.stdout, /3 control-plane components current/);
-        if (/restarted kube-apiserver at/.test(first.stdout)) {
-          const after = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"].map((u) =>
-            unitStart(m, u),
-          );
-          after.forEach((a, i) =>
-            assert.notStrictEqual(a, before[i], `${m} unit ${i} not restarted`),
-          );
-        }
-        for (const u of ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]) {
+        // The first run restarted each unit (new PID and start time); the second left them be.
+        const after = units.map((u) => unitStart(m, u));
+        units.forEach((u, i) => {
+          assert.match(first.stdout, new RegExp(`restarted ${u} at \\d+`));
+          assert.notStrictEqual(after[i], before[i], `${m}: ${u} not restarted`);
+        });
+        for (const u of units) {
           assert.match(second.stdout, new RegExp(`${u} already restarted for these files`));
         }
         const t1 = Date.now();
@@ -227,14 +232,15 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
     it("restart-kubelet.sh restarts the kubelet once, and the node turns Ready with a fresh status", function () {
       requireControlPlane(this);
       const a = agents[agents.length - 1];
+      forgetRestart(a, "kubelet");
       const before = unitStart(a, "kubelet");
       const { first, second } = twice(a, "restart-kubelet.sh");
       const at = /^restarted-at=(\d+)$/m.exec(first.stdout)?.[1];
       assert.ok(at, first.stdout);
       assert.strictEqual(/^restarted-at=(\d+)$/m.exec(second.stdout)?.[1], at);
       assert.match(second.stdout, /kubelet already restarted for these files/);
-      if (/restarted kubelet at/.test(first.stdout))
-        assert.notStrictEqual(unitStart(a, "kubelet"), before);
+      assert.match(first.stdout, /restarted kubelet at \d+/);
+      assert.notStrictEqual(unitStart(a, "kubelet"), before);
       const t0 = Date.now();
       const ready = twice(m0, "wait-node-ready.sh", [a, at, "180"]);
       timings[`node Ready after kubelet restart (${a})`] = Date.now() - t0;
@@ -317,6 +323,17 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
             },
             data: { token: Buffer.from(jwt).toString("base64") },
           },
+          {
+            // No token: the token controller fills it in, signed by the current apiserver.key.
+            apiVersion: "v1",
+            kind: "Secret",
+            type: "kubernetes.io/service-account-token",
+            metadata: {
+              name: "fresh-token",
+              namespace: ns,
+              annotations: { "kubernetes.io/service-account.name": "t" },
+            },
+          },
         ],
       };
       mustSsh(
@@ -334,15 +351,22 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
             .filter(Boolean)
             .sort()
             .join(" ");
+        const filled = () =>
+          ssh(
+            m0,
+            `sudo -n kubectl --kubeconfig /var/lib/kubelet/kubeconfig get secret fresh-token -n ${ns} -o jsonpath={.data.token}`,
+          ).stdout.length > 0;
+        for (let i = 0; i < 30 && !filled(); i++) spawnSync("sleep", ["1"]);
+        assert.ok(filled(), "the token controller did not fill fresh-token in 30 s");
         const before = secrets();
         assert.match(before, /secret\/stale-token/);
         const { first, second } = twice(m0, "delete-sa-tokens.sh", [], secrets);
         assert.match(first.stdout, new RegExp(`deleted ${ns}/stale-token`));
-        assert.match(first.stdout, /1 deleted, \d+ already signed by the current key/);
-        assert.match(second.stdout, /0 deleted, \d+ already signed by the current key/);
+        assert.match(first.stdout, /1 deleted, [1-9]\d* already signed by the current key/);
+        assert.match(second.stdout, /0 deleted, [1-9]\d* already signed by the current key/);
         assert.doesNotMatch(secrets(), /stale-token/);
-        // The lab's own legacy token (signed by apiserver.key) is kept.
-        assert.match(secrets(), /secret\/probe-token/);
+        // A token the current apiserver.key signed is kept.
+        assert.match(secrets(), /secret\/fresh-token/);
       } finally {
         ssh(
           m0,
