@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readProgramInputs, type ProgramInputs } from "./components/config";
 import { Pki, planPki } from "./components/pki";
 import { ClusterRecord } from "./components/record";
-import { Rotation } from "./components/rotation";
+import { Rollback, rollbackArgsFrom, Rotation, type RotationArgs } from "./components/rotation";
 import { InputError } from "./components/types";
 
 function inputs(): ProgramInputs {
@@ -27,7 +27,7 @@ const pki = new Pki("pki", { specs: plan.specs, rotationId: config.pki.rotationI
 
 // The rotation: ordered distribution over SSH, triggered restarts, reboots, pod restarts,
 // verification and persistence (components/rotation). Its graph is the rotation order.
-const rotation = new Rotation("rotation", {
+const rotationArgs: RotationArgs = {
   cluster,
   files: plan.files,
   kubeconfigs: plan.kubeconfigs,
@@ -35,29 +35,40 @@ const rotation = new Rotation("rotation", {
   ssh,
   rollout: config.rollout,
   paths: { apiModel: paths.apiModel, kubeconfig: paths.kubeconfig },
-});
+};
+const rotating = config.action === "rotate";
+const rotation = rotating ? new Rotation("rotation", rotationArgs) : undefined;
+// action "rollback": the same order, reinstalling each node's pre-rotation backup (certs.bak).
+// The new PKI stays in state, so switching back to "rotate" reinstalls the same new certificates.
+const rollback = rotating
+  ? undefined
+  : new Rollback("rollback", rollbackArgsFrom(rotationArgs, config.pki.rotationId));
 
 // The operator's side of the check, through @pulumi/kubernetes with the new admin kubeconfig:
 // a ConfigMap kube-system/aks-rotate-certs naming this rotation, written after verification.
-const record = new ClusterRecord("record", {
-  kubeconfig: rotation.kubeconfig,
-  server: config.operatorApiServerUrl,
-  clusterIdentifier: cluster.dnsPrefix,
-  rotationId: config.pki.rotationId,
-  certificates: pki.summary,
-  verified: rotation.done,
-});
+const record = rotation
+  ? new ClusterRecord("record", {
+      kubeconfig: rotation.kubeconfig,
+      server: config.operatorApiServerUrl,
+      clusterIdentifier: cluster.dnsPrefix,
+      rotationId: config.pki.rotationId,
+      certificates: pki.summary,
+      verified: rotation.done,
+    })
+  : undefined;
 
 /** The new admin kubeconfig (secret); also written to `_output/<dnsPrefix>/kubeconfig/`. */
-export const kubeconfig = rotation.kubeconfig;
+export const kubeconfig = rotation?.kubeconfig;
 /** Pods without an owner: listed, not deleted; restart them yourself if they use a token. */
-export const barePods = rotation.barePods;
+export const barePods = rotation?.barePods;
 /** Per node: the files installed, the services restarted, whether it reboots. */
-export const rotationPlan = rotation.plan;
+export const rotationPlan = rotation?.plan;
 /** Resolves when verification passed and apimodel.json holds the new certificateProfile. */
-export const rotationDone = rotation.done;
+export const rotationDone = rotation?.done;
 /** The cluster-side record written with the new admin kubeconfig (`<namespace>/<name>`). */
-export const clusterRecord = record.recorded;
+export const clusterRecord = record?.recorded;
+/** Resolves when every node holds its backup again and apimodel.json is restored. */
+export const rollbackDone = rollback?.done;
 
 /** identity → serial, SHA-256 fingerprint, notAfter, subject of the new certificates. */
 export const certificates = pki.summary;

@@ -72,7 +72,9 @@ export class ClusterRecord extends pulumi.ComponentResource {
           verification: args.verified,
         },
       },
-      { parent: this, provider },
+      // Kept on the cluster when it leaves the program (action "rollback" drops the record's
+      // resources): the credentials it was written with may be rejected by then.
+      { parent: this, provider, retainOnDelete: true },
     );
     this.recorded = configMap.metadata.apply((m) => `${m.namespace}/${m.name}`);
     this.registerOutputs({ recorded: this.recorded });

@@ -90,4 +90,28 @@ describe("index.ts (the program)", () => {
     assert.doesNotThrow(() => runProgram(config, ["sshPrivateKey"]));
     assert.throws(() => runProgram(config), /config sshPrivateKey: is stored in plain text/);
   });
+
+  it("builds the rotation and the cluster record by default, and only the rollback with action rollback", async () => {
+    const kinds = (regs: { type: string }[]) =>
+      new Set(regs.map((r) => r.type).filter((t) => t.startsWith("aks-rotate-certs:")));
+    const config = { apiModel: dir, rotationId: "1", sshVerifyHostKeys: "false" };
+
+    let registrations = await installMocks();
+    let exports = runProgram(config);
+    await valueOf(exports.certificates as pulumi.Output<unknown>);
+    assert.ok(kinds(registrations).has("aks-rotate-certs:rotation:Rotation"));
+    assert.ok(kinds(registrations).has("aks-rotate-certs:index:ClusterRecord"));
+    assert.ok(!kinds(registrations).has("aks-rotate-certs:rotation:Rollback"));
+    assert.equal(exports.rollbackDone, undefined);
+
+    registrations = await installMocks();
+    exports = runProgram({ ...config, action: "rollback" });
+    await valueOf(exports.certificates as pulumi.Output<unknown>);
+    assert.ok(kinds(registrations).has("aks-rotate-certs:rotation:Rollback"));
+    assert.ok(!kinds(registrations).has("aks-rotate-certs:rotation:Rotation"));
+    assert.ok(!kinds(registrations).has("aks-rotate-certs:index:ClusterRecord"));
+    // The new PKI stays registered, so going back to "rotate" reuses the same certificates.
+    assert.ok(registrations.some((r) => r.type === "tls:index/privateKey:PrivateKey"));
+    assert.equal(exports.rotationDone, undefined);
+  });
 });
