@@ -61,6 +61,13 @@ else
   echo "setup: WARNING: no Go toolchain: provider plugins are only those already in $PULUMI_ENGINE_HOME" >&2
 fi
 
+# The lab's Kubernetes binaries (kube-apiserver, controller-manager, scheduler, the stand-in
+# kubelet, the internal LB), cached by version like the engine, so the first `lab up` does not
+# carry a cold build. A real cluster needs none of them: SETUP_SKIP_LAB_BUILD=1 skips them.
+if $have_go && [ "${SETUP_SKIP_LAB_BUILD:-0}" != 1 ]; then
+  bash tools/kubernetes/build.sh >/dev/null
+fi
+
 mkdir -p "$(dirname "$PULUMI_ENGINE_CHOICE")"
 printf 'PULUMI_ENGINE_CLI=%q\n' "$cli" >"$PULUMI_ENGINE_CHOICE"
 

@@ -384,7 +384,10 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
 
   // ── reboots: cluster nodes only, in waves ──────────────────────────────────────────────────
   const grace = args.rebootGraceSeconds ?? 20;
-  const rebootDials = Math.max(10, Math.ceil(rollout.rebootTimeoutSeconds / 5));
+  // Dial attempts come one second apart when the node refuses at once (sshd down, as while it
+  // reboots), up to perDialTimeout apart when it does not answer: one per second of the timeout
+  // keeps a refusing node waited for the whole rebootTimeoutSeconds.
+  const rebootDials = Math.max(10, rollout.rebootTimeoutSeconds);
   let rebootGate: Cmd[] = kubeconfigDone;
   const rebooted: string[] = [];
   for (const wave of waves) {
@@ -396,6 +399,10 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
         args: [nodeToken],
         triggers: [allDigests(n)],
         dependsOn: rebootGate,
+        // A rerun after an interruption may find the node still rebooting from the run before
+        // (the step ran, but its completion was never recorded): wait for it to come back
+        // rather than fail; reboot.sh then sees the new boot and does nothing.
+        dialErrorLimit: rebootDials,
       });
       return { n, nodeToken, reboot };
     });

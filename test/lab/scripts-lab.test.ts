@@ -389,8 +389,14 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
 
     it("fails while the 'old' admin kubeconfig is still accepted, passes once it is not", function () {
       requireControlPlane(this);
-      // Never overwrite a real rotation's backup on this lab.
-      if (ssh(m0, `sudo -n test -e ${OLD}`).code === 0) this.skip();
+      // After a real rotation of this lab the backup holds the pre-rotation admin kubeconfig:
+      // verify against it, and never overwrite it.
+      if (ssh(m0, `sudo -n test -e ${OLD}`).code === 0) {
+        const { first } = twice(m0, "verify-cluster.sh", ["azureuser", ...all]);
+        assert.match(first.stdout, /old admin kubeconfig rejected/);
+        assert.match(first.stdout, new RegExp(`rotation verified: ${all.length} nodes Ready`));
+        return;
+      }
       mustSsh(m0, `sudo -n install -D -m 0600 /home/azureuser/.kube/config ${OLD}`);
       try {
         const same = script(m0, "verify-cluster.sh", ["azureuser", ...all]);
