@@ -43,9 +43,12 @@ export class ClusterRecord extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterRecordArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aks-rotate-certs:index:ClusterRecord", name, {}, opts);
+    // The provider checks the cluster once, when it is configured, and remembers an unreachable
+    // one. Configured with the new credentials before the cluster serves the new CA, it would
+    // fail later; so its kubeconfig is known only once the rotation verified the cluster.
     const kubeconfig = pulumi
-      .output(args.kubeconfig)
-      .apply((k) => (args.server ? withServer(k, args.server) : k));
+      .all([args.kubeconfig, args.verified])
+      .apply(([k]) => (args.server ? withServer(k, args.server) : k));
     const provider = new k8s.Provider(
       `${name}-admin`,
       {

@@ -67,8 +67,15 @@ function output(r: RunResult): string {
   return `${r.stdout}\n${r.stderr}`;
 }
 
+/** The part of a failed command's output that says why: Pulumi's diagnostics, else the tail. */
+function why(r: RunResult): string {
+  const all = output(r);
+  const at = all.indexOf("Diagnostics:");
+  return at >= 0 ? all.slice(at, at + 8000) : all.slice(-6000);
+}
+
 function assertOk(r: RunResult, what: string): void {
-  assert.equal(r.code, 0, `${what} exited ${r.code}:\n${output(r).slice(-6000)}`);
+  assert.equal(r.code, 0, `${what} exited ${r.code}:\n${why(r)}`);
 }
 
 describe("pulumi up on the lab cluster", function () {
@@ -256,7 +263,7 @@ describe("pulumi up on the lab cluster", function () {
 
     // 1. After staging: Ctrl-C (SIGINT) once every node has its files staged and backed up.
     const a = await interruptedUp(/stage-\S+ created/, stageSteps, (child) => child.kill("SIGINT"));
-    assert.ok(a.fired, `the run ended before staging finished:\n${output(a.r).slice(-4000)}`);
+    assert.ok(a.fired, `the run ended before staging finished:\n${why(a.r)}`);
     assert.notEqual(a.r.code, 0, "an interrupted run reported success");
     console.log(
       `      interruption 1 (SIGINT after staging): exit ${a.r.code} after ${Math.round(a.r.seconds)}s`,
@@ -271,7 +278,7 @@ describe("pulumi up on the lab cluster", function () {
       sshOk(m1, "sudo systemctl stop ssh").catch(() => undefined);
     });
     try {
-      assert.ok(b.fired, `the run ended before etcd restarted:\n${output(b.r).slice(-4000)}`);
+      assert.ok(b.fired, `the run ended before etcd restarted:\n${why(b.r)}`);
       assert.notEqual(b.r.code, 0, `the run succeeded with sshd stopped on ${m1}`);
       assert.match(
         output(b.r),
@@ -292,7 +299,7 @@ describe("pulumi up on the lab cluster", function () {
     const c = await interruptedUp(/reboot-\S+-reboot created/, 1, (child) =>
       killGroup(child, "SIGKILL"),
     );
-    assert.ok(c.fired, `the run ended before the reboots:\n${output(c.r).slice(-4000)}`);
+    assert.ok(c.fired, `the run ended before the reboots:\n${why(c.r)}`);
     console.log(
       `      interruption 3 (SIGKILL during reboots): signal ${c.r.signal ?? c.r.code} after ${Math.round(c.r.seconds)}s`,
     );
@@ -305,7 +312,7 @@ describe("pulumi up on the lab cluster", function () {
       assert.match(
         output(locked),
         /locked/,
-        `the rerun failed for another reason:\n${output(locked).slice(-4000)}`,
+        `the rerun failed for another reason:\n${why(locked)}`,
       );
       await pulumiOk(["cancel", "--yes", "--non-interactive", "--stack", STACK]);
     }
