@@ -66,6 +66,11 @@ export class ClusterRecord extends pulumi.ComponentResource {
           namespace: RECORD_NAMESPACE,
           name: RECORD_NAME,
           labels: { "app.kubernetes.io/managed-by": "aks-rotate-certs" },
+          // A new rotation id reconfigures the provider, whose kubeconfig is unknown until the
+          // rotation verified, so the engine may replace the record: the replacement then
+          // applies over the previous field manager's fields instead of conflicting with them
+          // (retainOnDelete keeps the old record's delete from removing the new one).
+          annotations: { "pulumi.com/patchForce": "true" },
         },
         data: {
           rotationId: args.rotationId,
