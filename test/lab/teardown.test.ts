@@ -46,7 +46,10 @@ describe("lab down", function () {
           start: fs.readFileSync(path.join(node.dir, `${f}.start`), "utf8").trim(),
         });
       }
-      netns.push(fs.readlinkSync(`/proc/${node.pid}/ns/net`));
+      // The node's PID 1 as it is now: a node that rebooted (boot.sh) has a new one, so the
+      // inventory's pid from `up` may be gone.
+      const pid1 = Number(fs.readFileSync(path.join(node.dir, "pid1"), "utf8"));
+      netns.push(fs.readlinkSync(`/proc/${pid1}/ns/net`));
     }
     assert.ok(
       processesInLabCgroups().length > inv.nodes.length,
