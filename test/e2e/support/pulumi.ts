@@ -6,6 +6,7 @@ import { repoRoot, run, type RunOptions, type RunResult } from "./proc";
 
 /** The stack the tests own: created at the start, removed (with its Pulumi.<stack>.yaml) at the end. */
 export const STACK = process.env.E2E_STACK ?? "e2e";
+/** The lab stack's committed config; its stack need not exist in the backend (a fresh clone has none). */
 const TEMPLATE_STACK = "dev";
 
 export function pulumi(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -26,11 +27,15 @@ export async function pulumiOk(args: readonly string[], opts: RunOptions = {}): 
 
 const stackFile = (stack: string) => path.join(repoRoot, `Pulumi.${stack}.yaml`);
 
-/** A fresh stack with the lab stack's config (Pulumi.dev.yaml) and the given overrides. */
+/**
+ * A fresh stack with the lab stack's config and the given overrides. The config file is copied
+ * before `stack init` rather than with `pulumi config cp`, which needs the template stack in the
+ * backend; the copied encryptionsalt matches the lab passphrase, so `stack init` keeps it.
+ */
 export async function createStack(config: Record<string, string>): Promise<void> {
   await removeStack();
+  fs.copyFileSync(stackFile(TEMPLATE_STACK), stackFile(STACK));
   await pulumiOk(["stack", "init", STACK, "--no-select", "--non-interactive"]);
-  await pulumiOk(["config", "cp", "--stack", TEMPLATE_STACK, "--dest", STACK]);
   for (const [k, v] of Object.entries(config)) await setConfig(k, v);
 }
 
