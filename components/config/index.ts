@@ -1,6 +1,7 @@
 // Stack config: declared keys, validation at the edge, and SSH access resolved against the cluster.
 export * from "./schema";
 export { SecretText } from "./secretText";
+export { isApiServerUrl } from "./apiServerUrl";
 export { validateConfig, type RawConfig, type RotateConfig } from "./validate";
 export { parseKnownHosts, hostKeysFor, type KnownHosts, type KnownHostKey } from "./knownHosts";
 export { resolveSsh, type SshPlan, type SshTarget, type SshFiles } from "./ssh";

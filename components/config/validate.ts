@@ -10,6 +10,7 @@ import {
   type RebootStrategy,
   type RotationAction,
 } from "./schema";
+import { isApiServerUrl } from "./apiServerUrl";
 import { SecretText } from "./secretText";
 
 /** Config as Pulumi hands it to the program: strings, or undefined when unset. */
@@ -173,10 +174,7 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
   }
 
   const operatorApiServerUrl = text("operatorApiServerUrl");
-  if (
-    operatorApiServerUrl !== undefined &&
-    !/^https:\/\/[^\s/]+(:\d+)?$/.test(operatorApiServerUrl)
-  ) {
+  if (operatorApiServerUrl !== undefined && !isApiServerUrl(operatorApiServerUrl)) {
     fail(
       "operatorApiServerUrl",
       `${JSON.stringify(operatorApiServerUrl)} is not https://<host>[:<port>] (no path).`,

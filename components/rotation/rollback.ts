@@ -10,20 +10,10 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { RotateConfig, SshPlan } from "../config";
-import {
-  connectionFor,
-  LOCAL_SCRIPTS_DIR,
-  remoteBaseDir,
-  remoteStep,
-  scriptsBundleHash,
-  sha256Hex,
-  shellQuote,
-  stdoutValue,
-  SCRIPTS_DIR,
-  type RemoteStepArgs,
-} from "../remote";
+import { LOCAL_SCRIPTS_DIR, sha256Hex, shellQuote, stdoutValue } from "../remote";
 import { installPhase, kubeletLanes, LOCAL_BACKUP_SUFFIX, type InstallPhase } from "./plan";
 import type { RotationArgs } from "./rotation";
+import { deliverScripts, nodeReadyGate, stepBuilder } from "./steps";
 
 export interface RollbackArgs {
   /** Master node names in index order: master-0 (the first) goes first. */
@@ -108,7 +98,6 @@ type Cmd = pulumi.Resource;
 
 export function buildRollback(parent: pulumi.Resource, args: RollbackArgs) {
   const { ssh, rollout, masters, agents } = args;
-  const user = ssh.user;
   const all = [...masters, ...agents];
   const master0 = masters[0];
   if (master0 === undefined) throw new Error("rollback: the cluster has no master");
@@ -117,11 +106,7 @@ export function buildRollback(parent: pulumi.Resource, args: RollbackArgs) {
     ps.flatMap((p) => phases.get(n)?.get(p) ?? []);
   const token = rollbackToken(args.rollbackId ?? "rollback");
 
-  const step = (
-    name: string,
-    node: string,
-    rest: Omit<RemoteStepArgs, "connection" | "user" | "parent">,
-  ) => remoteStep(name, { ...rest, connection: connectionFor(ssh, node), user, parent });
+  const step = stepBuilder(ssh, parent);
   const restore = (name: string, node: string, paths: string[], dependsOn: readonly Cmd[]) => {
     // rollback.sh restores the whole backup when given no path: never what a phase means.
     if (paths.length === 0) throw new Error(`rollback: ${name} has no file to restore`);
@@ -137,27 +122,11 @@ export function buildRollback(parent: pulumi.Resource, args: RollbackArgs) {
       },
       { parent, dependsOn: [...dependsOn] },
     );
-  const nodeReady = (name: string, node: string, since: pulumi.Input<string>, dependsOn: Cmd[]) =>
-    step(name, master0, {
-      script: "wait-node-ready.sh",
-      args: [node, since, String(rollout.nodeReadyTimeoutSeconds)],
-      dependsOn,
-      timeoutSeconds: rollout.nodeReadyTimeoutSeconds + 60,
-    });
+  const nodeReady = nodeReadyGate(step, master0, rollout.nodeReadyTimeoutSeconds);
 
   // ── scripts on every node, then refuse unless every node's backup holds every file ──────────
-  const scriptsHash = scriptsBundleHash();
   const checked = all.map((n) => {
-    const deliver = new command.remote.CopyToRemote(
-      `rollback-${n}-deliver`,
-      {
-        connection: connectionFor(ssh, n),
-        source: new pulumi.asset.FileArchive(SCRIPTS_DIR),
-        remotePath: remoteBaseDir(user),
-        triggers: [scriptsHash],
-      },
-      { parent },
-    );
+    const deliver = deliverScripts(`rollback-${n}-deliver`, ssh, n, parent);
     return step(`rollback-${n}-check`, n, {
       script: "rollback.sh",
       args: ["check", ...pathsIn(n, "etcd", "controlplane", "kubelet", "kubeconfig")],

@@ -10,19 +10,13 @@ import type { ClusterModel } from "../cluster/model";
 import type { RotateConfig, SshPlan } from "../config";
 import type { FileKind, KubeconfigPlacement, NodeFile } from "../pki/specs";
 import {
-  connectionFor,
   digestsOf,
   LOCAL_SCRIPTS_DIR,
   nodeBundle,
-  remoteBaseDir,
-  remoteStep,
-  scriptsBundleHash,
   sha256Hex,
   shellQuote,
   stdoutValue,
-  SCRIPTS_DIR,
   type NodeBundle,
-  type RemoteStepArgs,
   type StagedFile,
 } from "../remote";
 import { withCertificateProfile, type CertificateProfile } from "./apimodel";
@@ -36,6 +30,7 @@ import {
   tokenOf,
   type InstallPhase,
 } from "./plan";
+import { deliverScripts, nodeReadyGate, stepBuilder } from "./steps";
 
 /** The PKI as the rotation reads it: the content of a file (certificate PEM or secret key PEM). */
 export interface RotationPki {
@@ -166,15 +161,7 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
   const rotationToken = token(all.map(allDigests));
 
   // ── step helpers ───────────────────────────────────────────────────────────────────────────
-  const conn = (n: string, dialErrorLimit?: number) => connectionFor(ssh, n, { dialErrorLimit });
-  const step = (
-    name: string,
-    node: string,
-    rest: Omit<RemoteStepArgs, "connection" | "user" | "parent"> & { dialErrorLimit?: number },
-  ) => {
-    const { dialErrorLimit, ...stepArgs } = rest;
-    return remoteStep(name, { ...stepArgs, connection: conn(node, dialErrorLimit), user, parent });
-  };
+  const step = stepBuilder(ssh, parent);
   const localWrite = (
     name: string,
     dest: string,
@@ -196,23 +183,9 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
     );
 
   // ── delivery and preflight gate ────────────────────────────────────────────────────────────
-  const scriptsHash = scriptsBundleHash();
-  const delivered = new Map<string, Cmd>();
-  for (const n of all) {
-    delivered.set(
-      n,
-      new command.remote.CopyToRemote(
-        `deliver-${n}-scripts`,
-        {
-          connection: conn(n),
-          source: new pulumi.asset.FileArchive(SCRIPTS_DIR),
-          remotePath: remoteBaseDir(user),
-          triggers: [scriptsHash],
-        },
-        { parent },
-      ),
-    );
-  }
+  const delivered = new Map<string, Cmd>(
+    all.map((n) => [n, deliverScripts(`deliver-${n}-scripts`, ssh, n, parent)]),
+  );
   // A node that will reboot must prove at the gate that it would come back (preflight.sh).
   const waves = rebootWaves(masters, agents, rollout.rebootStrategy);
   const rebooting = new Set(waves.flat());
@@ -315,13 +288,7 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
   }
 
   // ── kubelets in lanes, each gated on its node being Ready (checked from master-0) ──────────
-  const nodeReady = (name: string, node: string, since: pulumi.Input<string>, dependsOn: Cmd[]) =>
-    step(name, master0, {
-      script: "wait-node-ready.sh",
-      args: [node, since, String(rollout.nodeReadyTimeoutSeconds)],
-      dependsOn,
-      timeoutSeconds: rollout.nodeReadyTimeoutSeconds + 60,
-    });
+  const nodeReady = nodeReadyGate(step, master0, rollout.nodeReadyTimeoutSeconds);
   const kubeletReady: Cmd[] = [];
   // Masters' kubelets together (static pods keep running through a kubelet restart); agents in
   // agentParallelism lanes.

@@ -32,7 +32,7 @@ import {
   sshOk,
   type LabNode,
 } from "./support/lab";
-import { killGroup, repoRoot, waitFor, type RunResult } from "./support/proc";
+import { killGroup, repoRoot, waitFor, type RunResult } from "../support/proc";
 import {
   certificatesOutput,
   createStack,

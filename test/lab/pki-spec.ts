@@ -1,5 +1,6 @@
 // The identities `aks-engine deploy` generates (aks-engine-cluster.md §3, pkg/helpers/pki.go),
 // as data the lab's PKI is checked against.
+import { KUBERNETES_SERVICE_NAMES } from "../support/aksEngineNames";
 
 export const serverAuth = "1.3.6.1.5.5.7.3.1";
 export const clientAuth = "1.3.6.1.5.5.7.3.2";
@@ -23,17 +24,7 @@ export interface ClusterFacts {
 
 /** SANs in AKS Engine's order: FQDN, localhost, service names; then the IP list. */
 export function apiServerSan(c: ClusterFacts): string {
-  const dns = [
-    c.fqdn,
-    "localhost",
-    "kubernetes",
-    "kubernetes.default",
-    "kubernetes.default.svc",
-    "kubernetes.default.svc.cluster.local",
-    "kubernetes.kube-system",
-    "kubernetes.kube-system.svc",
-    "kubernetes.kube-system.svc.cluster.local",
-  ].map((d) => `DNS:${d}`);
+  const dns = [c.fqdn, ...KUBERNETES_SERVICE_NAMES].map((d) => `DNS:${d}`);
   return [...dns, ...ipSans(c)].join(", ");
 }
 

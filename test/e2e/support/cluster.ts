@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tls from "node:tls";
 import { rootScript } from "./lab";
-import { run, type RunResult } from "./proc";
+import { run, type RunResult } from "../../support/proc";
 
 export interface FileFacts {
   readonly path: string;

@@ -3,7 +3,7 @@
 // starting a node's sshd again.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { repoRoot, run, runOk, type RunResult } from "./proc";
+import { repoRoot, run, runOk, type RunResult } from "../../support/proc";
 
 export const KEY_BITS = "2048";
 export const outputDir = path.join(repoRoot, "_output", "aks-lab");

@@ -2,7 +2,7 @@
 // lab passphrase) on a stack of the end-to-end tests, created from the lab stack's config.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { repoRoot, run, type RunOptions, type RunResult } from "./proc";
+import { repoRoot, run, type RunOptions, type RunResult } from "../../support/proc";
 
 /** The stack the tests own: created at the start, removed (with its Pulumi.<stack>.yaml) at the end. */
 export const STACK = process.env.E2E_STACK ?? "e2e";

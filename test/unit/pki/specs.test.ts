@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { filesForNode, planPki, type CertSpec, type PkiPlan } from "../../../components/pki";
+import { KUBERNETES_SERVICE_NAMES } from "../../support/aksEngineNames";
 import { fixtureCluster, type FixtureName } from "../support/fixtures";
 
 const OPTIONS = { rsaBits: 4096, validityHours: 262800, earlyRenewalHours: 0 };
@@ -13,17 +14,6 @@ function spec(p: PkiPlan, identity: string): CertSpec {
   assert.ok(found, `no spec for ${identity}`);
   return found;
 }
-
-const KUBERNETES_NAMES = [
-  "localhost",
-  "kubernetes",
-  "kubernetes.default",
-  "kubernetes.default.svc",
-  "kubernetes.default.svc.cluster.local",
-  "kubernetes.kube-system",
-  "kubernetes.kube-system.svc",
-  "kubernetes.kube-system.svc.cluster.local",
-];
 
 /** Expected IP SANs by master count, straight from SetDefaultCerts' order. */
 const IP_SANS: Record<FixtureName, string[]> = {
@@ -77,7 +67,7 @@ describe("certificate specs (the project's ca.conf)", () => {
         assert.deepEqual(api.dnsNames, [
           cluster.apiServerFqdn,
           ...cluster.subjectAltNames,
-          ...KUBERNETES_NAMES,
+          ...KUBERNETES_SERVICE_NAMES,
         ]);
         assert.deepEqual(api.ipAddresses, IP_SANS[name]);
       });

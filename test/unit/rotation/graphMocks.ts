@@ -7,6 +7,7 @@ import type { ClusterModel } from "../../../components/cluster/model";
 import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
 import type { RotateConfig } from "../../../components/config";
 import { buildRotation, type RotationPki } from "../../../components/rotation";
+import { interceptRegistrations } from "../support/pulumiMocks";
 
 /** The marker Pulumi puts on a secret value in serialized inputs. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -35,14 +36,6 @@ export function plain(v: unknown): unknown {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
   }
   return v;
-}
-
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getObject(): { toJavaScript(): Record<string, unknown> };
-  getDependenciesList(): string[];
-  getAdditionalsecretoutputsList(): string[];
 }
 
 export const SSH_KEY_MARKER = "SSH-PRIVATE-KEY-MATERIAL";
@@ -136,24 +129,15 @@ export async function recordGraph(
     "unit",
     false,
   );
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: RegisterRequest, cb: unknown): unknown;
-  };
-  const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
-    try {
-      steps.set(req.getName(), {
-        type: req.getType(),
-        name: req.getName(),
-        raw: req.getObject().toJavaScript(),
-        dependsOn: req.getDependenciesList().map(urnToName),
-        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-      });
-    } catch (err) {
-      console.error("graphMocks: could not record a registration:", err);
-    }
-    return original(req, cb);
-  };
+  interceptRegistrations((req) =>
+    steps.set(req.getName(), {
+      type: req.getType(),
+      name: req.getName(),
+      raw: req.getObject().toJavaScript(),
+      dependsOn: req.getDependenciesList().map(urnToName),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    }),
+  );
 
   build(new pulumi.ComponentResource("test:index:Parent", "rotation"));
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();

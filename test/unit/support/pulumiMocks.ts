@@ -16,11 +16,34 @@ export interface Registration {
 /** A real certificate (public only) returned as every mocked certPem, so summaries parse. */
 export const MOCK_CERT_PEM = fs.readFileSync(path.join(FIXTURES, "certs", "leaf.crt"), "utf8");
 
-interface RegisterRequest {
+/** What the mock monitor's registerResource receives (the fields the tests read). */
+export interface RegisterRequest {
   getType(): string;
   getName(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> };
+  getDependenciesList(): string[];
   getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   getAdditionalsecretoutputsList(): string[];
+}
+
+/**
+ * Calls `record` with every registration request the installed mocks receive, before the mock
+ * monitor handles it. Call after `setMocks`.
+ */
+export function interceptRegistrations(record: (req: RegisterRequest) => void): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: unknown): unknown;
+  };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    // Never let recording break registration: a throw here would hang every Output silently.
+    try {
+      record(req);
+    } catch (err) {
+      console.error("pulumiMocks: could not record a registration:", err);
+    }
+    return original(req, cb);
+  };
 }
 
 /** Installs fresh mocks and returns the live list of registrations. */
@@ -57,24 +80,14 @@ export async function installMocks(): Promise<Registration[]> {
     "unit",
     false,
   );
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: RegisterRequest, cb: unknown): unknown;
-  };
-  const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
-    // Never let recording break registration: a throw here would hang every Output silently.
-    try {
-      pending.set(`${req.getType()}::${req.getName()}`, {
-        type: req.getType(),
-        name: req.getName(),
-        replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
-        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-      });
-    } catch (err) {
-      console.error("pulumiMocks: could not record a registration:", err);
-    }
-    return original(req, cb);
-  };
+  interceptRegistrations((req) =>
+    pending.set(`${req.getType()}::${req.getName()}`, {
+      type: req.getType(),
+      name: req.getName(),
+      replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    }),
+  );
   return registrations;
 }
 

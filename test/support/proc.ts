@@ -1,10 +1,10 @@
-// Running real commands from the end-to-end tests: never throws on a non-zero exit (a test
-// asserts on the code and output of a failure as well as of a success), and can watch the output
-// of a long command line by line to interrupt it at a chosen point.
+// Running real commands from the lab and end-to-end tests: never throws on a non-zero exit (a
+// test asserts on the code and output of a failure as well as of a success), and can watch the
+// output of a long command line by line to interrupt it at a chosen point.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 
-export const repoRoot = path.resolve(__dirname, "../../..");
+export const repoRoot = path.resolve(__dirname, "../..");
 
 export interface RunResult {
   readonly code: number;
@@ -79,6 +79,7 @@ export function run(
       }),
     );
     if (child.stdin) {
+      // A command may exit before reading its input; that is its answer, not a test error.
       child.stdin.on("error", () => undefined);
       child.stdin.end(opts.input);
     }
