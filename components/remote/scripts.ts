@@ -24,7 +24,7 @@ export type ScriptName =
   | "restart-kubelet.sh"
   | "wait-node-ready.sh"
   | "rollout-restart.sh"
-  | "delete-sa-tokens.sh"
+  | "reissue-sa-tokens.sh"
   | "list-bare-pods.sh"
   | "reboot.sh"
   | "wait-reboot.sh"

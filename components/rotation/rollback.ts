@@ -215,7 +215,7 @@ export function buildRollback(parent: pulumi.Resource, args: RollbackArgs) {
 
   // ── service accounts: tokens the restored key does not verify, then every workload ──────────
   const tokens = step(`rollback-${master0}-tokens`, master0, {
-    script: "delete-sa-tokens.sh",
+    script: "reissue-sa-tokens.sh",
     dependsOn: kubeconfigs,
   });
   const workloads = step(`rollback-${master0}-workloads`, master0, {

@@ -403,10 +403,10 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
     rebootGate = waveDone;
   }
 
-  // ── service accounts: stale token secrets, then every workload ─────────────────────────────
+  // ── service accounts: re-issue token Secrets the new key did not sign, then every workload ─
   const saKeyDigest = digests(master0, ["/etc/kubernetes/certs/apiserver.key"]);
   const tokens = step(`serviceaccounts-${master0}-tokens`, master0, {
-    script: "delete-sa-tokens.sh",
+    script: "reissue-sa-tokens.sh",
     triggers: [saKeyDigest],
     dependsOn: rebootGate,
   });

@@ -469,9 +469,8 @@ describe("pulumi up on the lab cluster", function () {
       ]),
       "a token issued after the rotation",
     );
-    // The legacy token Secret signed by the old key is gone: delete-sa-tokens.sh deletes it.
-    // Since Kubernetes 1.24 nothing re-creates a deleted one; if it is back (re-created by
-    // someone), it must hold a token the API server accepts.
+    // The legacy token Secret signed by the old key is still there (reissue-sa-tokens.sh clears
+    // its token, never deletes it) and holds a new token the API server accepts.
     const secret = await kubectl(kubeconfigPath, server, [
       "get",
       "secret",
@@ -481,22 +480,29 @@ describe("pulumi up on the lab cluster", function () {
       "-o",
       "jsonpath={.data.token}",
     ]);
-    if (secret.code === 0) {
-      const token = Buffer.from(secret.stdout.trim(), "base64").toString();
-      assert.notEqual(
-        token,
-        old.tokens.secret,
-        "the legacy token Secret still holds the old token",
-      );
-      if (token !== "") {
-        assertOk(
-          await kubectlToken(newCa, server, token, ["get", "pods", "-n", "lab-workloads"]),
-          "the re-issued legacy token",
-        );
-      }
-    } else {
-      assert.match(output(secret), /NotFound|not found/, "cannot read the probe-token Secret");
-    }
+    assertOk(secret, "the probe-token Secret after the rotation");
+    const token = Buffer.from(secret.stdout.trim(), "base64").toString();
+    assert.notEqual(token, old.tokens.secret, "the legacy token Secret still holds the old token");
+    assertOk(
+      await kubectlToken(newCa, server, token, ["get", "pods", "-n", "lab-workloads"]),
+      "the re-issued legacy token",
+    );
+    // The token controller refreshed its ca.crt to the new CA as well.
+    const secretCa = await kubectl(kubeconfigPath, server, [
+      "get",
+      "secret",
+      "probe-token",
+      "-n",
+      "lab-workloads",
+      "-o",
+      "jsonpath={.data.ca\\.crt}",
+    ]);
+    assertOk(secretCa, "the probe-token Secret's ca.crt");
+    assert.equal(
+      Buffer.from(secretCa.stdout.trim(), "base64").toString(),
+      fs.readFileSync(newCa, "utf8"),
+      "the legacy token Secret's ca.crt is not the new CA",
+    );
 
     // Workloads rolled: a new generation and the restart annotation.
     for (const w of WORKLOADS) {

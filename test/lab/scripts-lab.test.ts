@@ -1,5 +1,5 @@
 // The node scripts that need real systemd and a real API server — restart-etcd, restart-control-
-// plane, restart-kubelet, wait-apiserver, wait-node-ready, rollout-restart, delete-sa-tokens,
+// plane, restart-kubelet, wait-apiserver, wait-node-ready, rollout-restart, reissue-sa-tokens,
 // list-bare-pods, verify-cluster, reboot, wait-reboot — copied to real lab nodes over SSH and run
 // there as the rotation runs them (sudo -n bash <script>), each twice: the second run must do
 // nothing (same files, same service PIDs and start times, same object generations). Plus the
@@ -298,7 +298,7 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
       );
     });
 
-    it("delete-sa-tokens.sh deletes a token the API server key did not sign, once, and keeps the others", function () {
+    it("reissue-sa-tokens.sh re-issues a token the API server key did not sign in the same Secret, once, and keeps the others", function () {
       requireControlPlane(this);
       const ns = `scripts-lab-${crypto.randomBytes(3).toString("hex")}`;
       // A legacy token secret holding a JWT signed by a key that is not apiserver.key.
@@ -358,15 +358,26 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
           ).stdout.length > 0;
         for (let i = 0; i < 30 && !filled(); i++) spawnSync("sleep", ["1"]);
         assert.ok(filled(), "the token controller did not fill fresh-token in 30 s");
+        const get = (name: string, path: string) =>
+          kubectl(m0, `get secret ${name} -n ${ns} -o jsonpath={${path}}`);
+        const uid = get("stale-token", ".metadata.uid");
+        const freshToken = get("fresh-token", ".data.token");
+        // The same set of token Secrets before and after (none deleted): `twice` checks that the
+        // second run leaves it as the first did.
         const before = secrets();
         assert.match(before, /secret\/stale-token/);
-        const { first, second } = twice(m0, "delete-sa-tokens.sh", [], secrets);
-        assert.match(first.stdout, new RegExp(`deleted ${ns}/stale-token`));
-        assert.match(first.stdout, /1 deleted, [1-9]\d* already signed by the current key/);
-        assert.match(second.stdout, /0 deleted, [1-9]\d* already signed by the current key/);
-        assert.doesNotMatch(secrets(), /stale-token/);
-        // A token the current apiserver.key signed is kept.
-        assert.match(secrets(), /secret\/fresh-token/);
+        const { first, second } = twice(m0, "reissue-sa-tokens.sh", [], secrets);
+        assert.strictEqual(secrets(), before);
+        assert.match(first.stdout, new RegExp(`reissued ${ns}/stale-token`));
+        assert.match(first.stdout, /1 reissued, [1-9]\d* already signed by the current key/);
+        assert.match(second.stdout, /0 reissued, [1-9]\d* already signed by the current key/);
+        // The same Secret (uid), now holding a token the controller issued, not the forged one.
+        assert.strictEqual(get("stale-token", ".metadata.uid"), uid);
+        const token = Buffer.from(get("stale-token", ".data.token"), "base64").toString();
+        assert.notStrictEqual(token, jwt);
+        assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+        // A token the current apiserver.key signed is kept as it was.
+        assert.strictEqual(get("fresh-token", ".data.token"), freshToken);
       } finally {
         ssh(
           m0,
