@@ -1,8 +1,8 @@
 // End to end: `pulumi up` rotates the lab cluster (3 masters + 2 agents), and the tests prove the
 // effects from outside the program — on the nodes' disks, at the API server and etcd, in the
-// operator's files — through a refused start, three interruptions, a no-change rerun and a
-// second rotation. One fresh lab and one stack (`e2e`, from Pulumi.dev.yaml) for the whole file;
-// each test builds on the one before, so the first failure stops the file.
+// operator's files — through a refused start, three interruptions, a no-change rerun, a second
+// rotation and a rollback. One fresh lab and one stack (`e2e`, from Pulumi.dev.yaml) for the
+// whole file; each test builds on the one before, so the first failure stops the file.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,6 +11,7 @@ import {
   etcdctl,
   fileFacts,
   fingerprintOf,
+  type FileFacts,
   kubectl,
   kubectlToken,
   nodeFilesListing,
@@ -93,6 +94,8 @@ describe("pulumi up on the lab cluster", function () {
     tokens: {} as Record<string, string>,
     generations: {} as Record<string, number>,
     pid1: {} as Record<string, string>,
+    /** Per node: the certificate and key files as the lab made them (the rollback's target). */
+    files: {} as Record<string, Map<string, FileFacts>>,
   };
   const etcdValue = `before-${Date.now()}`;
   let nodes: LabNode[] = [];
@@ -181,7 +184,13 @@ describe("pulumi up on the lab cluster", function () {
       assertOk(g, `get ${w}`);
       old.generations[w] = Number(g.stdout);
     }
-    for (const n of nodes) old.pid1[n.name] = pid1(n.name);
+    for (const n of nodes) {
+      old.pid1[n.name] = pid1(n.name);
+      old.files[n.name] = await fileFacts(
+        n.name,
+        expectedFiles(n).map((f) => f.path),
+      );
+    }
   });
 
   after(async function () {
@@ -618,5 +627,86 @@ describe("pulumi up on the lab cluster", function () {
     await assertRotated();
     const out = await outputs();
     assert.equal(out.rotationDone, "verified and persisted");
+  });
+  it("rolls every node back to the certificates it had before the first rotation (action=rollback)", async function () {
+    this.timeout(3_600_000);
+    const rotated = path.join(tmp.dir, "rotated-kubeconfig.json");
+    fs.copyFileSync(kubeconfigPath, rotated);
+    await setConfig("action", "rollback");
+    const t0 = Date.now();
+    const r = await up();
+    assertOk(r, "pulumi up with action=rollback");
+    record("rollback", (Date.now() - t0) / 1000);
+    assert.equal((await outputs()).rollbackDone, "rolled back to the pre-rotation certificates");
+
+    // Every certificate and key file on every node is the lab's own again, mode and owner too.
+    for (const n of nodes) {
+      const now = await fileFacts(n.name, [...old.files[n.name].keys()]);
+      for (const [p, was] of old.files[n.name]) {
+        const got = now.get(p);
+        assert.ok(got, `${n.name}: ${p} missing after the rollback`);
+        assert.deepEqual(got, was, `${n.name}: ${p} is not the pre-rotation file`);
+      }
+    }
+    // The operator's files are the pre-rotation ones again.
+    assert.equal(fs.readFileSync(apiModelPath, "utf8"), old.apiModel, "apimodel.json");
+    assert.equal(
+      fs.readFileSync(kubeconfigPath, "utf8"),
+      fs.readFileSync(old.kubeconfig, "utf8"),
+      "the admin kubeconfig",
+    );
+    // The API server presents the original certificate everywhere.
+    const original = JSON.parse(old.apiModel) as {
+      properties: { certificateProfile: { apiServerCertificate: string } };
+    };
+    const originalApiServer = fingerprintOf(
+      original.properties.certificateProfile.apiServerCertificate,
+    );
+    for (const ip of [...masters().map((m) => m.ip), inventory().internalLbIP]) {
+      assert.equal(await servedFingerprint(ip), originalApiServer, `API server at ${ip}`);
+    }
+    // The original admin kubeconfig works and every node is Ready; the rotated one is refused.
+    const nodesNow = await kubectl(old.kubeconfig, server, ["get", "nodes", "-o", "json"]);
+    assertOk(nodesNow, "kubectl with the pre-rotation admin kubeconfig");
+    const items = (
+      JSON.parse(nodesNow.stdout) as {
+        items: {
+          metadata: { name: string };
+          status: { conditions: { type: string; status: string }[] };
+        }[];
+      }
+    ).items;
+    for (const n of nodes) {
+      const ready = items
+        .find((i) => i.metadata.name === n.name)
+        ?.status.conditions.find((c) => c.type === "Ready");
+      assert.equal(ready?.status, "True", `node ${n.name} not Ready after the rollback`);
+    }
+    const refused = await kubectl(rotated, server, ["--insecure-skip-tls-verify", "get", "nodes"]);
+    assert.notEqual(refused.code, 0, "the rotated admin client certificate is still accepted");
+    // etcd takes the original client certificate again and kept the data.
+    const got = await etcdctl(`https://${masters()[0].ip}:2379`, old.etcd, [
+      "get",
+      ETCD_KEY,
+      "--print-value-only",
+    ]);
+    assertOk(got, "etcdctl with the pre-rotation client certificate");
+    assert.equal(got.stdout.trim(), etcdValue, "data written before the rotation is lost");
+    // The legacy token Secret was re-issued once more, under the original key.
+    const secret = await kubectl(old.kubeconfig, server, [
+      "get",
+      "secret",
+      "probe-token",
+      "-n",
+      "lab-workloads",
+      "-o",
+      "jsonpath={.data.token}",
+    ]);
+    assertOk(secret, "the probe-token Secret after the rollback");
+    const token = Buffer.from(secret.stdout.trim(), "base64").toString();
+    assertOk(
+      await kubectlToken(old.ca, server, token, ["get", "pods", "-n", "lab-workloads"]),
+      "the legacy token after the rollback",
+    );
   });
 });
