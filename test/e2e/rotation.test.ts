@@ -105,6 +105,18 @@ describe("pulumi up on the lab cluster", function () {
 
   const pid1 = (n: string) =>
     fs.readFileSync(path.join(repoRoot, ".work", "lab", "nodes", n, "pid1"), "utf8").trim();
+  /** A data field (`token`, `ca\.crt`) of the lab's legacy token Secret, still base64. */
+  const probeSecret = (kubeconfig: string, field: string) =>
+    kubectl(kubeconfig, server, [
+      "get",
+      "secret",
+      "probe-token",
+      "-n",
+      "lab-workloads",
+      "-o",
+      `jsonpath={.data.${field}}`,
+    ]);
+  const decoded = (r: RunResult) => Buffer.from(r.stdout.trim(), "base64").toString();
 
   before(async function () {
     this.timeout(1_800_000);
@@ -152,17 +164,8 @@ describe("pulumi up on the lab cluster", function () {
     assertOk(created, "kubectl create token");
     old.tokens.requested = created.stdout.trim();
     await waitFor("the probe-token Secret to be filled", async () => {
-      const s = await kubectl(old.kubeconfig, server, [
-        "get",
-        "secret",
-        "probe-token",
-        "-n",
-        "lab-workloads",
-        "-o",
-        "jsonpath={.data.token}",
-      ]);
-      if (s.code === 0 && s.stdout.trim() !== "")
-        old.tokens.secret = Buffer.from(s.stdout.trim(), "base64").toString();
+      const s = await probeSecret(old.kubeconfig, "token");
+      if (s.code === 0 && s.stdout.trim() !== "") old.tokens.secret = decoded(s);
       return old.tokens.secret !== undefined;
     });
     for (const [kind, token] of Object.entries(old.tokens)) {
@@ -480,35 +483,19 @@ describe("pulumi up on the lab cluster", function () {
     );
     // The legacy token Secret signed by the old key is still there (reissue-sa-tokens.sh clears
     // its token, never deletes it) and holds a new token the API server accepts.
-    const secret = await kubectl(kubeconfigPath, server, [
-      "get",
-      "secret",
-      "probe-token",
-      "-n",
-      "lab-workloads",
-      "-o",
-      "jsonpath={.data.token}",
-    ]);
+    const secret = await probeSecret(kubeconfigPath, "token");
     assertOk(secret, "the probe-token Secret after the rotation");
-    const token = Buffer.from(secret.stdout.trim(), "base64").toString();
+    const token = decoded(secret);
     assert.notEqual(token, old.tokens.secret, "the legacy token Secret still holds the old token");
     assertOk(
       await kubectlToken(newCa, server, token, ["get", "pods", "-n", "lab-workloads"]),
       "the re-issued legacy token",
     );
     // The token controller refreshed its ca.crt to the new CA as well.
-    const secretCa = await kubectl(kubeconfigPath, server, [
-      "get",
-      "secret",
-      "probe-token",
-      "-n",
-      "lab-workloads",
-      "-o",
-      "jsonpath={.data.ca\\.crt}",
-    ]);
+    const secretCa = await probeSecret(kubeconfigPath, "ca\\.crt");
     assertOk(secretCa, "the probe-token Secret's ca.crt");
     assert.equal(
-      Buffer.from(secretCa.stdout.trim(), "base64").toString(),
+      decoded(secretCa),
       fs.readFileSync(newCa, "utf8"),
       "the legacy token Secret's ca.crt is not the new CA",
     );
@@ -693,17 +680,9 @@ describe("pulumi up on the lab cluster", function () {
     assertOk(got, "etcdctl with the pre-rotation client certificate");
     assert.equal(got.stdout.trim(), etcdValue, "data written before the rotation is lost");
     // The legacy token Secret was re-issued once more, under the original key.
-    const secret = await kubectl(old.kubeconfig, server, [
-      "get",
-      "secret",
-      "probe-token",
-      "-n",
-      "lab-workloads",
-      "-o",
-      "jsonpath={.data.token}",
-    ]);
+    const secret = await probeSecret(old.kubeconfig, "token");
     assertOk(secret, "the probe-token Secret after the rollback");
-    const token = Buffer.from(secret.stdout.trim(), "base64").toString();
+    const token = decoded(secret);
     assertOk(
       await kubectlToken(old.ca, server, token, ["get", "pods", "-n", "lab-workloads"]),
       "the legacy token after the rollback",
