@@ -33,7 +33,7 @@ import {
   sshOk,
   type LabNode,
 } from "./support/lab";
-import { killGroup, repoRoot, waitFor, type RunResult } from "../support/proc";
+import { killTree, repoRoot, waitFor, type RunResult } from "../support/proc";
 import {
   certificatesOutput,
   createStack,
@@ -309,7 +309,7 @@ describe("pulumi up on the lab cluster", function () {
     // 3. During the reboots: SIGKILL to the CLI and everything it started (a crash), as soon as
     //    the first node's reboot is scheduled.
     const c = await interruptedUp(/reboot-\S+-reboot created/, 1, (child) =>
-      killGroup(child, "SIGKILL"),
+      killTree(child, "SIGKILL"),
     );
     assert.ok(c.fired, `the run ended before the reboots:\n${why(c.r)}`);
     console.log(

@@ -2,6 +2,7 @@
 // test asserts on the code and output of a failure as well as of a success), and can watch the
 // output of a long command line by line to interrupt it at a chosen point.
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 export const repoRoot = path.resolve(__dirname, "../..");
@@ -30,6 +31,45 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid !== undefined) {
     try {
       process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Every process below `pid` (children, their children, …), from /proc. */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // After "(comm) ": state, then the parent's PID.
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  let frontier = [pid];
+  while (frontier.length > 0) {
+    frontier = [...parentOf].filter(([, ppid]) => frontier.includes(ppid)).map(([p]) => p);
+    found.push(...frontier);
+  }
+  return found;
+}
+
+/**
+ * Sends a signal to a `detached: true` child's process group and to every process below it:
+ * the Pulumi CLI starts its language host and plugins outside its group, and they would outlive
+ * a killed CLI.
+ */
+export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+  const below = child.pid === undefined ? [] : descendants(child.pid);
+  killGroup(child, signal);
+  for (const pid of below) {
+    try {
+      process.kill(pid, signal);
     } catch {
       // already gone
     }
