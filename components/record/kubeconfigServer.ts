@@ -2,7 +2,7 @@
 // the public FQDN into it; an operator inside the cloud's network, or the lab's host, may reach
 // the API server at another address that the server certificate also names (the internal load
 // balancer, a master IP). Pure.
-import { isApiServerUrl } from "../config/apiServerUrl";
+import { isApiServerUrl } from "../config";
 
 /** Returns the kubeconfig (JSON, as AKS Engine writes it) with every cluster's server replaced. */
 export function withServer(kubeconfigJson: string, server: string): string {

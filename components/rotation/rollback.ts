@@ -13,7 +13,7 @@ import type { RotateConfig, SshPlan } from "../config";
 import { LOCAL_SCRIPTS_DIR, sha256Hex, shellQuote, stdoutValue } from "../remote";
 import { installPhase, kubeletLanes, LOCAL_BACKUP_SUFFIX, type InstallPhase } from "./plan";
 import type { RotationArgs } from "./rotation";
-import { deliverScripts, nodeReadyGate, stepBuilder } from "./steps";
+import { nodeReadyGate, scriptsDelivery, stepBuilder } from "./steps";
 
 export interface RollbackArgs {
   /** Master node names in index order: master-0 (the first) goes first. */
@@ -125,12 +125,13 @@ export function buildRollback(parent: pulumi.Resource, args: RollbackArgs) {
   const nodeReady = nodeReadyGate(step, master0, rollout.nodeReadyTimeoutSeconds);
 
   // ── scripts on every node, then refuse unless every node's backup holds every file ──────────
+  const deliver = scriptsDelivery(ssh, parent);
   const checked = all.map((n) => {
-    const deliver = deliverScripts(`rollback-${n}-deliver`, ssh, n, parent);
+    const delivered = deliver(`rollback-${n}-deliver`, n);
     return step(`rollback-${n}-check`, n, {
       script: "rollback.sh",
       args: ["check", ...pathsIn(n, "etcd", "controlplane", "kubelet", "kubeconfig")],
-      dependsOn: [deliver],
+      dependsOn: [delivered],
     });
   });
 

@@ -30,7 +30,7 @@ import {
   tokenOf,
   type InstallPhase,
 } from "./plan";
-import { deliverScripts, nodeReadyGate, stepBuilder } from "./steps";
+import { nodeReadyGate, scriptsDelivery, stepBuilder } from "./steps";
 
 /** The PKI as the rotation reads it: the content of a file (certificate PEM or secret key PEM). */
 export interface RotationPki {
@@ -183,9 +183,8 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
     );
 
   // ── delivery and preflight gate ────────────────────────────────────────────────────────────
-  const delivered = new Map<string, Cmd>(
-    all.map((n) => [n, deliverScripts(`deliver-${n}-scripts`, ssh, n, parent)]),
-  );
+  const deliver = scriptsDelivery(ssh, parent);
+  const delivered = new Map<string, Cmd>(all.map((n) => [n, deliver(`deliver-${n}-scripts`, n)]));
   // A node that will reboot must prove at the gate that it would come back (preflight.sh).
   const waves = rebootWaves(masters, agents, rollout.rebootStrategy);
   const rebooting = new Set(waves.flat());

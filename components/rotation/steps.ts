@@ -30,23 +30,23 @@ export function stepBuilder(ssh: SshPlan, parent: pulumi.Resource): Step {
     });
 }
 
-/** Copies scripts/remote to the node's base directory, again whenever a script changes. */
-export function deliverScripts(
-  name: string,
-  ssh: SshPlan,
-  node: string,
-  parent: pulumi.Resource,
-): command.remote.CopyToRemote {
-  return new command.remote.CopyToRemote(
-    name,
-    {
-      connection: connectionFor(ssh, node),
-      source: new pulumi.asset.FileArchive(SCRIPTS_DIR),
-      remotePath: remoteBaseDir(ssh.user),
-      triggers: [scriptsBundleHash()],
-    },
-    { parent },
-  );
+/**
+ * Copies scripts/remote to a node's base directory, again whenever a script changes; the
+ * scripts' digest is read once for every node.
+ */
+export function scriptsDelivery(ssh: SshPlan, parent: pulumi.Resource) {
+  const scriptsHash = scriptsBundleHash();
+  return (name: string, node: string): command.remote.CopyToRemote =>
+    new command.remote.CopyToRemote(
+      name,
+      {
+        connection: connectionFor(ssh, node),
+        source: new pulumi.asset.FileArchive(SCRIPTS_DIR),
+        remotePath: remoteBaseDir(ssh.user),
+        triggers: [scriptsHash],
+      },
+      { parent },
+    );
 }
 
 /**
