@@ -81,4 +81,5 @@ export const clusterSummary = {
   masters: cluster.masters.map((m) => `${m.name} ${m.ip}`),
   agents: cluster.agents.map((a) => a.name),
   outputDir: paths.outputDir,
+  operatorApiServerUrl: config.operatorApiServerUrl,
 };

@@ -23,6 +23,8 @@ source "${here}/lib/topology.sh"
 source "${here}/lib/output.sh"
 # shellcheck source=lib/status.sh
 source "${here}/lib/status.sh"
+# shellcheck source=lib/hostcheck.sh
+source "${here}/lib/hostcheck.sh"
 # shellcheck source=lib/down.sh
 source "${here}/lib/down.sh"
 # shellcheck source=lib/up.sh

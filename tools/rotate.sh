@@ -11,11 +11,8 @@ stack="${ROTATE_STACK:-dev}"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "dependencies"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-npm run --silent setup
+step "prerequisites"
+bash tools/prereqs.sh
 
 if [ "$stack" = dev ]; then
   step "lab cluster"
@@ -34,7 +31,5 @@ pulumi up --yes --skip-preview --stack "$stack" "$@"
 step "verified"
 # rotationDone resolves only after verify-cluster passed: old admin kubeconfig rejected, new one
 # accepted, every node Ready, control plane healthy; then apimodel.json was rewritten.
-pulumi stack output rotationDone --stack "$stack"
-pulumi stack output certificates --stack "$stack" --json |
-  jq -r 'to_entries[] | "\(.key)\tserial \(.value.serialNumber)\tnotAfter \(.value.notAfter)"' |
-  column -t -s $'\t'
+outputs="$(pulumi stack output --stack "$stack" --json)"
+bash tools/rotate-summary.sh <<<"$outputs"

@@ -10,6 +10,12 @@ logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 failed_layers=()
 
+echo "== prerequisites"
+if ! bash tools/prereqs.sh; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 echo "== lint"
 bash tools/lint.sh || failed_layers+=(lint)
 

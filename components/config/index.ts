@@ -3,6 +3,12 @@ export * from "./schema";
 export { SecretText } from "./secretText";
 export { isApiServerUrl } from "./apiServerUrl";
 export { validateConfig, type RawConfig, type RotateConfig } from "./validate";
-export { parseKnownHosts, hostKeysFor, type KnownHosts, type KnownHostKey } from "./knownHosts";
+export {
+  parseKnownHosts,
+  hostKeysFor,
+  preferredHostKey,
+  type KnownHosts,
+  type KnownHostKey,
+} from "./knownHosts";
 export { resolveSsh, type SshPlan, type SshTarget, type SshFiles } from "./ssh";
 export { readProgramInputs, readRawConfig, readSecretKeys, type ProgramInputs } from "./read";

@@ -97,3 +97,19 @@ export function hostKeysFor(known: KnownHosts, host: string, port = 22): string[
     .map((e) => `${e.key.type} ${e.key.base64}`);
   return [...new Set(keys)];
 }
+
+/**
+ * The one key to pin for a host that has several (a real node has rsa, ecdsa and ed25519 host
+ * keys). The command provider takes one key and asks the server for that key's type, so any of
+ * them would do; ed25519 first because an RSA pin negotiates `ssh-rsa` (SHA-1), which OpenSSH
+ * 8.8 and later refuse, and ecdsa next. Keys of other types keep their known_hosts order.
+ */
+export function preferredHostKey(keys: readonly string[]): string | undefined {
+  const rank = (key: string): number => {
+    const type = key.split(" ")[0];
+    if (type === "ssh-ed25519") return 0;
+    if (type.startsWith("ecdsa-sha2-")) return 1;
+    return 2;
+  };
+  return [...keys].sort((a, b) => rank(a) - rank(b))[0];
+}

@@ -2,7 +2,7 @@
 // SSH key as a secret. Pure: turns part 1's SshPlan into @pulumi/command connection args.
 import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { SshPlan } from "../config";
+import { preferredHostKey, type SshPlan } from "../config";
 
 type ConnectionArgs = command.types.input.remote.ConnectionArgs;
 
@@ -34,14 +34,15 @@ export function connectionFor(
   return {
     ...common,
     host: target.address,
-    // Pinned: the provider accepts one key in authorized_keys form and checks it exactly.
-    hostKey: ssh.verifyHostKeys ? target.hostKeys[0] : undefined,
+    // Pinned: the provider accepts one key in authorized_keys form, asks the server for its type
+    // and checks it exactly.
+    hostKey: ssh.verifyHostKeys ? preferredHostKey(target.hostKeys) : undefined,
     proxy: direct
       ? undefined
       : {
           ...common,
           host: ssh.jumpHost.address,
-          hostKey: ssh.verifyHostKeys ? ssh.jumpHost.hostKeys[0] : undefined,
+          hostKey: ssh.verifyHostKeys ? preferredHostKey(ssh.jumpHost.hostKeys) : undefined,
         },
   };
 }

@@ -6,6 +6,7 @@
 
 lab_down() {
   local d pid tries
+  require_own_lab
   if [ -f "${LAB_DIR}/control-plane/down.sh" ] && [ -f "${LAB_INVENTORY}" ]; then
     LAB_STATE="${LAB_STATE}" LAB_INVENTORY="${LAB_INVENTORY}" LAB_ENV_FILE="${LAB_ENV_FILE}" \
       LAB_SSH="${LAB_DIR}/ssh.sh" bash "${LAB_DIR}/control-plane/down.sh" 9>&- ||
@@ -43,4 +44,5 @@ lab_down() {
   fi
   net_down
   rm -rf "${LAB_STATE}" "${LAB_OUTPUT_DIR}"
+  release_lab
 }

@@ -179,12 +179,15 @@ write_kubeconfig() {
   }' >"${dir}/kubeconfig/kubeconfig.${LAB_LOCATION}.json"
 }
 
-# known_hosts: "name,ip key" for every node.
+# known_hosts: "name,ip key" for every host key of every node, as `ssh-keyscan` lists them
+# (ed25519 first), so whatever type a client pins must be the one it negotiates.
 write_known_hosts() {
-  local dir=$1 i
+  local dir=$1 i type
   for i in "${!NODE_NAMES[@]}"; do
-    printf '%s,%s %s\n' "${NODE_NAMES[$i]}" "${NODE_IPS[$i]}" \
-      "$(cut -d' ' -f1,2 "${LAB_NODES_DIR}/${NODE_NAMES[$i]}/ssh_host_ed25519_key.pub")"
+    for type in ed25519 ecdsa rsa; do
+      printf '%s,%s %s\n' "${NODE_NAMES[$i]}" "${NODE_IPS[$i]}" \
+        "$(cut -d' ' -f1,2 "${LAB_NODES_DIR}/${NODE_NAMES[$i]}/ssh_host_${type}_key.pub")"
+    done
   done >"${dir}/known_hosts"
 }
 

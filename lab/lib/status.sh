@@ -57,5 +57,6 @@ lab_status() {
   rm -rf "${dir}"
   [ "${failed}" = 0 ] || rc=1
   echo "cluster ${LAB_FQDN}: ${LAB_MASTERS} masters, ${LAB_AGENTS} agents, nameSuffix ${LAB_NAME_SUFFIX}"
+  echo "state ${LAB_STATE}; output ${LAB_OUTPUT_DIR}"
   return "${rc}"
 }

@@ -65,22 +65,6 @@ lab_is_up() {
   for name in "${LAB_NODE_NAMES[@]}"; do pid_alive "${LAB_NODES_DIR}/${name}/pid1" || return 1; done
 }
 
-preflight() {
-  local cmd
-  for cmd in unshare nsenter ip openssl ssh-keygen ssh etcdctl jq setsid flock; do
-    command -v "${cmd}" >/dev/null || die "missing command ${cmd} (run tools/ci-packages.sh)"
-  done
-  for cmd in /usr/sbin/sshd /usr/bin/etcd /lib/systemd/systemd /usr/bin/sudo; do
-    [ -x "${cmd}" ] || die "missing ${cmd} (run tools/ci-packages.sh)"
-  done
-  [ "$(id -u)" = 0 ] || die "the lab needs root (namespaces, mounts, cgroups)"
-  grep -q "^cgroup2 ${LAB_CGROUP_ROOT} " /proc/mounts ||
-    die "no cgroup2 hierarchy mounted at ${LAB_CGROUP_ROOT}"
-  if ip -o -4 addr show | grep -v " ${LAB_BRIDGE} " | grep -q ' inet 10\.240\.'; then
-    die "10.240.0.0/16 is already in use on this host; the lab needs it for its own bridge"
-  fi
-}
-
 lab_up() {
   local masters=$1 agents=$2 bits=$3 suffix=$4 private=$5
   if lab_is_up; then
@@ -93,9 +77,10 @@ lab_up() {
     fi
     die "lab is up with other options (${LAB_MASTERS} masters, ${LAB_AGENTS} agents, RSA ${LAB_KEY_BITS}, nameSuffix ${LAB_NAME_SUFFIX}); run 'npm run lab -- down' first"
   fi
-  preflight
+  host_check "${masters}" "${agents}"
   # Leftovers of an earlier lab (a failed up, a reboot) go first.
   lab_down
+  claim_lab
   # shellcheck disable=SC2034 # read by stage_node
   LAB_PRIVATE="${private}"
   local t0=${SECONDS}

@@ -26,9 +26,14 @@ ip link set eth0 up
 
 # --- filesystems ----------------------------------------------------------------------------
 mount --make-rprivate /
-mount -t overlay overlay -o "lowerdir=/etc,upperdir=${node_dir}/etc/upper,workdir=${node_dir}/etc/work" /etc
-mount -t overlay overlay -o "lowerdir=/var,upperdir=${node_dir}/var/upper,workdir=${node_dir}/var/work" /var
-for d in root home tmp; do mount --bind "${node_dir}/${d}" "/${d}"; done
+# The node's own folder first, under a path nothing below shadows: the checkout (and so this
+# folder) may live under /root, /home or /tmp, which the node gets private copies of just after.
+# Everything of the node's "disk" is mounted or read through ${disk}, never through ${node_dir}.
+disk=/mnt
+mount --bind "${node_dir}" "${disk}"
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=${disk}/etc/upper,workdir=${disk}/etc/work" /etc
+mount -t overlay overlay -o "lowerdir=/var,upperdir=${disk}/var/upper,workdir=${disk}/var/work" /var
+for d in root home tmp; do mount --bind "${disk}/${d}" "/${d}"; done
 chmod 1777 /tmp
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
 
@@ -62,37 +67,49 @@ mount -t cgroup2 -o rw,nosuid,nodev,noexec cgroup2 /sys/fs/cgroup
 # The VM's provisioning payload (what the Azure VM agent downloads for the CSE extension).
 cse_dir=/var/lib/waagent/custom-script/download/0
 mkdir -p "${cse_dir}"
-mount --bind "${node_dir}/cse" "${cse_dir}"
+mount --bind "${disk}/cse" "${cse_dir}"
 mount -o remount,bind,ro "${cse_dir}"
 if [ "${NODE_ROLE}" = master ]; then
   # The etcd data disk AKS Engine attaches to every master (LABEL=etcd_disk).
   mkdir -p /var/lib/etcddisk
-  mount --bind "${node_dir}/etcddisk" /var/lib/etcddisk
+  mount --bind "${disk}/etcddisk" /var/lib/etcddisk
 fi
 
 # --- the node's identity ----------------------------------------------------------------------
 hostname "${NODE_NAME}"
 echo "${NODE_NAME}" >/etc/hostname
-cp "${node_dir}/hosts" /etc/hosts
+cp "${disk}/hosts" /etc/hosts
 tr -d '-' </proc/sys/kernel/random/uuid >/etc/machine-id
 : >/etc/fstab
 
-# sshd: this node's own host key only (the host's keys are hidden), listening on the node IP.
+# sshd shaped like an AKS Engine node's (its cloud-init sshd_config): rsa, ecdsa and ed25519
+# host keys of this node only (the host's are hidden), PAM (so pam_nologin refuses logins while
+# the node boots or shuts down, as on a VM), sftp, AcceptEnv, MaxAuthTries 4,
+# ClientAliveInterval 120; listening on the node IP only.
 rm -f /etc/ssh/ssh_host_*
-install -m 0600 "${node_dir}/ssh_host_ed25519_key" /etc/ssh/ssh_host_ed25519_key
-install -m 0644 "${node_dir}/ssh_host_ed25519_key.pub" /etc/ssh/ssh_host_ed25519_key.pub
+for type in rsa ecdsa ed25519; do
+  install -m 0600 "${disk}/ssh_host_${type}_key" "/etc/ssh/ssh_host_${type}_key"
+  install -m 0644 "${disk}/ssh_host_${type}_key.pub" "/etc/ssh/ssh_host_${type}_key.pub"
+done
 cat >/etc/ssh/sshd_config.d/50-aks-lab.conf <<CONF
 ListenAddress ${NODE_IP}
+HostKey /etc/ssh/ssh_host_rsa_key
+HostKey /etc/ssh/ssh_host_ecdsa_key
 HostKey /etc/ssh/ssh_host_ed25519_key
 PasswordAuthentication no
 KbdInteractiveAuthentication no
+UsePAM yes
+AcceptEnv LANG LC_*
+Subsystem sftp /usr/lib/openssh/sftp-server
+MaxAuthTries 4
+ClientAliveInterval 120
 CONF
 
 # The admin user as cloud-init makes it: key-only login, passwordless sudo.
 id -u "${ADMIN_USER}" >/dev/null 2>&1 || useradd --create-home --user-group --shell /bin/bash "${ADMIN_USER}"
 usermod --password '*' "${ADMIN_USER}"
 install -d -m 0700 -o "${ADMIN_USER}" -g "${ADMIN_USER}" "/home/${ADMIN_USER}/.ssh"
-install -m 0600 -o "${ADMIN_USER}" -g "${ADMIN_USER}" "${node_dir}/authorized_keys" \
+install -m 0600 -o "${ADMIN_USER}" -g "${ADMIN_USER}" "${disk}/authorized_keys" \
   "/home/${ADMIN_USER}/.ssh/authorized_keys"
 echo "${ADMIN_USER} ALL=(ALL) NOPASSWD:ALL" >/etc/sudoers.d/90-cloud-init-users
 chmod 0440 /etc/sudoers.d/90-cloud-init-users
@@ -129,7 +146,7 @@ for unit in getty.target console-getty.service container-getty@.service getty@.s
 done
 if [ "${NODE_ROLE}" = master ]; then
   # AKS Engine ships its own etcd unit (enabled later by the CSE), not Debian's.
-  install -m 0644 "${node_dir}/cse/etcd.service" /etc/systemd/system/etcd.service
+  install -m 0644 "${disk}/cse/etcd.service" /etc/systemd/system/etcd.service
 else
   # Agents run no etcd; AKS Engine scripts treat /etc/default/etcd as "this is a master".
   ln -sf /dev/null /etc/systemd/system/etcd.service
@@ -137,8 +154,11 @@ else
 fi
 
 # Hide the operator's secrets (lab state, _output) from the node, as a VM could not see them.
-mount -t tmpfs -o ro,mode=0755 tmpfs "${STATE_DIR}"
-if [ -d "${OUTPUT_ROOT}" ]; then mount -t tmpfs -o ro,mode=0755 tmpfs "${OUTPUT_ROOT}"; fi
+# Under /root, /home or /tmp they are hidden already (the node's private copies shadow them).
+for d in "${STATE_DIR}" "${OUTPUT_ROOT}"; do
+  if [ -d "${d}" ]; then mount -t tmpfs -o ro,mode=0755 tmpfs "${d}"; fi
+done
+umount "${disk}"
 
 cd /
 exec env -i container=akslab PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { hostKeysFor, parseKnownHosts } from "../../../components/config";
+import { hostKeysFor, parseKnownHosts, preferredHostKey } from "../../../components/config";
 
 const KEY_A = "AAAAC3NzaC1lZDI1NTE5AAAAIA1";
 const KEY_B = "AAAAC3NzaC1lZDI1NTE5AAAAIB2";
@@ -48,5 +48,20 @@ describe("known_hosts reader", () => {
       'line 3: expected "<hosts> <key type> <base64 key>"',
       "line 4: unknown marker @weird",
     ]);
+  });
+
+  it("pins ed25519 first, then ecdsa, then any other type, whatever the file's order", () => {
+    const rsa = "ssh-rsa AAAAB3Nza";
+    const ecdsa = "ecdsa-sha2-nistp256 AAAAE2Vj";
+    const ed = "ssh-ed25519 AAAAC3Nz";
+    const table: Array<[string[], string | undefined]> = [
+      [[rsa, ecdsa, ed], ed],
+      [[ed, ecdsa, rsa], ed],
+      [[rsa, ecdsa], ecdsa],
+      [["ecdsa-sha2-nistp521 AAAA", rsa], "ecdsa-sha2-nistp521 AAAA"],
+      [[rsa, "ssh-dss AAAA"], rsa],
+      [[], undefined],
+    ];
+    for (const [keys, want] of table) assert.equal(preferredHostKey(keys), want, keys.join(" | "));
   });
 });
