@@ -23,10 +23,13 @@ stage_node() {
       "${LAB_PREFIX_LEN}" "${LAB_STATE}" "${LAB_OUTPUT_ROOT}" "${LAB_ADMIN_USER}"
   } >"${d}/node.env"
   hosts_file >"${d}/hosts"
-  # The three host key types an AKS Engine node (Ubuntu) has.
-  ssh-keygen -q -t rsa -b 3072 -N '' -C "root@${name}" -f "${d}/ssh_host_rsa_key"
-  ssh-keygen -q -t ecdsa -b 256 -N '' -C "root@${name}" -f "${d}/ssh_host_ecdsa_key"
-  ssh-keygen -q -t ed25519 -N '' -C "root@${name}" -f "${d}/ssh_host_ed25519_key"
+  # The three host key types an AKS Engine node (Ubuntu) has; RSA 3072 is OpenSSH's default.
+  local type keygen=() k
+  for type in rsa ecdsa ed25519; do
+    ssh-keygen -q -t "${type}" -N '' -C "root@${name}" -f "${d}/ssh_host_${type}_key" &
+    keygen+=("$!")
+  done
+  for k in "${keygen[@]}"; do wait "${k}" || die "ssh-keygen failed for ${name}"; done
   cp "${LAB_STATE}/ssh/azureuser_rsa.pub" "${d}/authorized_keys"
 
   # The CSE payload: what ARM would hand this VM (parameters, certificates, scripts).

@@ -91,16 +91,34 @@ for type in rsa ecdsa ed25519; do
   install -m 0600 "${disk}/ssh_host_${type}_key" "/etc/ssh/ssh_host_${type}_key"
   install -m 0644 "${disk}/ssh_host_${type}_key.pub" "/etc/ssh/ssh_host_${type}_key.pub"
 done
-cat >/etc/ssh/sshd_config.d/50-aks-lab.conf <<CONF
+# The whole file, not a drop-in: the host's own sshd_config (under the /etc overlay) must not
+# shape the node's.
+rm -f /etc/ssh/sshd_config.d/50-aks-lab.conf
+cat >/etc/ssh/sshd_config <<CONF
 ListenAddress ${NODE_IP}
 HostKey /etc/ssh/ssh_host_rsa_key
 HostKey /etc/ssh/ssh_host_ecdsa_key
 HostKey /etc/ssh/ssh_host_ed25519_key
+SyslogFacility AUTH
+LogLevel INFO
+LoginGraceTime 60
+PermitRootLogin no
+StrictModes yes
+PubkeyAuthentication yes
+IgnoreRhosts yes
+HostbasedAuthentication no
+PermitEmptyPasswords no
 PasswordAuthentication no
 KbdInteractiveAuthentication no
-UsePAM yes
+X11Forwarding no
+PrintMotd no
+PrintLastLog yes
+TCPKeepAlive yes
 AcceptEnv LANG LC_*
 Subsystem sftp /usr/lib/openssh/sftp-server
+UsePAM yes
+UseDNS no
+GSSAPIAuthentication no
 MaxAuthTries 4
 ClientAliveInterval 120
 CONF
