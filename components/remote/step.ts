@@ -50,7 +50,10 @@ export function remoteStep(name: string, args: RemoteStepArgs): command.remote.C
 }
 
 /** A `key=value` line printed by a step (e.g. restarted-at=…), read from its stdout. */
-export function stdoutValue(cmd: command.remote.Command, key: string): pulumi.Output<string> {
+export function stdoutValue(
+  cmd: { readonly stdout: pulumi.Output<string> },
+  key: string,
+): pulumi.Output<string> {
   return cmd.stdout.apply((out) => {
     const m = new RegExp(`^${key}=(\\S+)$`, "m").exec(out ?? "");
     // Under preview (and in mocks) the step has not run: 0 means "any status".

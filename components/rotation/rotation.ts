@@ -30,7 +30,7 @@ import {
   tokenOf,
   type InstallPhase,
 } from "./plan";
-import { nodeReadyGate, scriptsDelivery, stepBuilder } from "./steps";
+import { bootWait, nodeReadyGate, scriptsDelivery, stepBuilder } from "./steps";
 
 /** The PKI as the rotation reads it: the content of a file (certificate PEM or secret key PEM). */
 export interface RotationPki {
@@ -52,12 +52,6 @@ export interface RotationArgs {
     /** `_output/<dnsPrefix>/kubeconfig/kubeconfig.<location>.json`, rewritten (backup kept). */
     readonly kubeconfig: string;
   };
-  /**
-   * Seconds between scheduling a node's reboot and the first dial of its wait step: the reboot
-   * fires after 5 s, and a dial before sshd stops would find the old boot.
-   * @default 20
-   */
-  readonly rebootGraceSeconds?: number;
 }
 
 /** Per node, what the rotation plans: files, restarts, reboot. Plain data for `pulumi preview`. */
@@ -349,11 +343,11 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
   );
 
   // ── reboots: cluster nodes only, in waves ──────────────────────────────────────────────────
-  const grace = args.rebootGraceSeconds ?? 20;
-  // Dial attempts come one second apart when the node refuses at once (sshd down, as while it
-  // reboots), up to perDialTimeout apart when it does not answer: one per second of the timeout
-  // keeps a refusing node waited for the whole rebootTimeoutSeconds.
+  // A rerun after an interruption may find a node still rebooting from the run before (its
+  // reboot step ran, but its completion was never recorded): its reboot step then waits for the
+  // node through the provider's dial retries; reboot.sh sees the new boot and does nothing.
   const rebootDials = Math.max(10, rollout.rebootTimeoutSeconds);
+  const waitBoot = bootWait(ssh, parent);
   let rebootGate: Cmd[] = kubeconfigDone;
   const rebooted: string[] = [];
   for (const wave of waves) {
@@ -365,27 +359,18 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
         args: [nodeToken],
         triggers: [allDigests(n)],
         dependsOn: rebootGate,
-        // A rerun after an interruption may find the node still rebooting from the run before
-        // (the step ran, but its completion was never recorded): wait for it to come back
-        // rather than fail; reboot.sh then sees the new boot and does nothing.
         dialErrorLimit: rebootDials,
       });
       return { n, nodeToken, reboot };
     });
     for (const { n, nodeToken, reboot } of scheduled) {
       rebooted.push(n);
-      const pause = new command.local.Command(
-        `reboot-${n}-grace`,
-        { create: `sleep ${grace}`, triggers: [reboot.id] },
-        { parent, dependsOn: [reboot] },
-      );
-      const back = step(`reboot-${n}-wait`, n, {
-        script: "wait-reboot.sh",
-        args: [nodeToken, String(rollout.rebootTimeoutSeconds)],
+      // No fixed pause: the wait polls until the node answers from a new boot.
+      const back = waitBoot(`reboot-${n}-wait`, n, {
+        token: nodeToken,
+        timeoutSeconds: rollout.rebootTimeoutSeconds,
         triggers: [reboot.id],
-        dependsOn: [pause],
-        dialErrorLimit: rebootDials,
-        timeoutSeconds: rollout.rebootTimeoutSeconds * 2,
+        dependsOn: [reboot],
       });
       let last: Cmd = back;
       if (info(n).role === "master") {
@@ -394,10 +379,11 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
           args: [String(rollout.etcdHealthTimeoutSeconds)],
           triggers: [reboot.id],
           dependsOn: [back],
-          dialErrorLimit: rebootDials,
         });
       }
-      waveDone.push(nodeReady(`reboot-${n}-ready`, n, stdoutValue(back, "booted-at"), [last]));
+      // An epoch second, not a secret: the wait's outputs are secret only because it reads a key.
+      const bootedAt = pulumi.unsecret(stdoutValue(back, "booted-at"));
+      waveDone.push(nodeReady(`reboot-${n}-ready`, n, bootedAt, [last]));
     }
     rebootGate = waveDone;
   }

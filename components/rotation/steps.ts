@@ -2,13 +2,16 @@
 // the scripts and wait for a node to be Ready in exactly the same way.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { SshPlan } from "../config";
+import { preferredHostKey, type SshPlan } from "../config";
 import {
   connectionFor,
+  LOCAL_SCRIPTS_DIR,
   remoteBaseDir,
   remoteStep,
+  scriptCommand,
   scriptsBundleHash,
   SCRIPTS_DIR,
+  shellQuote,
   type RemoteStepArgs,
 } from "../remote";
 
@@ -61,4 +64,68 @@ export function nodeReadyGate(step: Step, master0: string, timeoutSeconds: numbe
       dependsOn,
       timeoutSeconds: timeoutSeconds + 60,
     });
+}
+
+/**
+ * The wait for a rebooting node, as a command on the operator's machine (scripts/local/
+ * wait-boot.sh): it retries wait-reboot.sh over OpenSSH, through the jump host, until the node
+ * answers from a new boot or the timeout passes. Its own loop does the waiting, so the wait does
+ * not depend on how a command provider retries dials or a login refused during boot
+ * (pam_nologin). The SSH key goes on stdin; host keys are pinned as for every other step.
+ */
+export function bootWait(ssh: SshPlan, parent: pulumi.Resource) {
+  const pin = (keys: readonly string[]) =>
+    ssh.verifyHostKeys ? (preferredHostKey(keys) ?? "-") : "-";
+  return (
+    name: string,
+    node: string,
+    args: {
+      readonly token: pulumi.Input<string>;
+      readonly timeoutSeconds: number;
+      readonly triggers: pulumi.Input<unknown>[];
+      readonly dependsOn: readonly pulumi.Resource[];
+    },
+  ): command.local.Command => {
+    const target = ssh.nodes[node];
+    if (target === undefined) throw new Error(`no SSH target for node ${node}`);
+    const direct = target.address === ssh.jumpHost.address;
+    const timeout = String(args.timeoutSeconds);
+    const create = pulumi
+      .output(args.token)
+      .apply((token) =>
+        [
+          "bash",
+          `${LOCAL_SCRIPTS_DIR}/wait-boot.sh`,
+          ssh.user,
+          target.address,
+          pin(target.hostKeys),
+          direct ? "-" : ssh.jumpHost.address,
+          direct ? "-" : pin(ssh.jumpHost.hostKeys),
+          scriptCommand(ssh.user, "wait-reboot.sh", [token, timeout]),
+          timeout,
+        ]
+          .map(shellQuote)
+          .join(" "),
+      );
+    return new command.local.Command(
+      name,
+      {
+        create,
+        stdin: pulumi.secret(ssh.privateKey.reveal()),
+        // As every step that reads a key: nothing of it reaches the console, its outputs are
+        // secret (the script prints no key; its booted-at line is unsecreted where it is read).
+        logging: "none",
+        triggers: args.triggers,
+      },
+      {
+        parent,
+        additionalSecretOutputs: ["stdout", "stderr"],
+        dependsOn: [...args.dependsOn],
+        customTimeouts: {
+          create: `${args.timeoutSeconds + 60}s`,
+          update: `${args.timeoutSeconds + 60}s`,
+        },
+      },
+    );
+  };
 }

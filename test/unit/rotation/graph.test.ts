@@ -203,6 +203,8 @@ describe("rotation graph (three masters, two agents)", function () {
       withKeys.map((s) => s.name).sort(),
       [
         ...all.map((n) => `stage-${n}-certs`),
+        // the SSH key, for the wait on the operator's machine for each rebooted node
+        ...all.map((n) => `reboot-${n}-wait`),
         "kubeconfig-local-write",
         "persist-local-apimodel",
       ].sort(),
