@@ -9,6 +9,9 @@ import { installMocks, valueOf } from "./support/pulumiMocks";
 const KEY =
   "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n";
 const INDEX = path.resolve(__dirname, "../../index.ts");
+/** Stack outputs of every action (README, tools/rotate.sh and test/e2e read them by name). */
+const COMMON_OUTPUTS = ["certificates", "clusterSummary", "previousCertificates", "rotationId"];
+const ROTATE_OUTPUTS = ["barePods", "clusterRecord", "kubeconfig", "rotationDone", "rotationPlan"];
 
 /** Runs index.ts afresh (under mocks already installed) with the given stack config. */
 function runProgram(
@@ -102,7 +105,9 @@ describe("index.ts (the program)", () => {
     assert.ok(kinds(registrations).has("aks-rotate-certs:rotation:Rotation"));
     assert.ok(kinds(registrations).has("aks-rotate-certs:index:ClusterRecord"));
     assert.ok(!kinds(registrations).has("aks-rotate-certs:rotation:Rollback"));
-    assert.equal(exports.rollbackDone, undefined);
+    // Exactly the outputs this action produces, none undefined (the SDK warns about each).
+    assert.deepEqual(Object.keys(exports).sort(), [...COMMON_OUTPUTS, ...ROTATE_OUTPUTS].sort());
+    assert.ok(Object.values(exports).every((v) => v !== undefined));
 
     registrations = await installMocks();
     exports = runProgram({ ...config, action: "rollback" });
@@ -112,6 +117,7 @@ describe("index.ts (the program)", () => {
     assert.ok(!kinds(registrations).has("aks-rotate-certs:index:ClusterRecord"));
     // The new PKI stays registered, so going back to "rotate" reuses the same certificates.
     assert.ok(registrations.some((r) => r.type === "tls:index/privateKey:PrivateKey"));
-    assert.equal(exports.rotationDone, undefined);
+    assert.deepEqual(Object.keys(exports).sort(), [...COMMON_OUTPUTS, "rollbackDone"].sort());
+    assert.ok(Object.values(exports).every((v) => v !== undefined));
   });
 });
