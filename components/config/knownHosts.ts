@@ -97,3 +97,16 @@ export function hostKeysFor(known: KnownHosts, host: string, port = 22): string[
     .map((e) => `${e.key.type} ${e.key.base64}`);
   return [...new Set(keys)];
 }
+
+/**
+ * The host names written out in known_hosts (not hashed, not a wildcard or negation), without
+ * `[…]:port`: what a hint can compare with the names the cluster expects.
+ */
+export function plainHostNames(known: KnownHosts): string[] {
+  const names = known.entries
+    .filter((e) => e.marker === undefined)
+    .flatMap((e) => e.patterns)
+    .filter((p) => !/^[|!]|[*?]/.test(p))
+    .map((p) => p.replace(/^\[(.+)\]:\d+$/, "$1"));
+  return [...new Set(names)];
+}
