@@ -10,8 +10,9 @@ function inputs(): ProgramInputs {
   try {
     return readProgramInputs();
   } catch (err) {
-    // Bad input: show the operator the problems alone, no stack trace, before any resource exists.
-    if (err instanceof InputError) throw new pulumi.RunError(`invalid input:\n${err.message}`);
+    // Bad input: show the operator the problems alone, no stack trace, before any resource exists;
+    // the first problem on the first line, which is what the CLI shows after "error: ".
+    if (err instanceof InputError) throw new pulumi.RunError(`invalid input: ${err.message}`);
     throw err;
   }
 }

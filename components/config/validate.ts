@@ -92,6 +92,16 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     }
     return Number(value);
   };
+  const oneOf = (key: ConfigKeyName, allowed: readonly number[], fallback: number): number => {
+    const value = text(key);
+    if (value === undefined) return fallback;
+    if (!allowed.map(String).includes(value)) {
+      const choices = `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`;
+      fail(key, `expected ${choices}, got ${JSON.stringify(value)}.`);
+      return fallback;
+    }
+    return Number(value);
+  };
   const boolean = (key: ConfigKeyName, fallback: boolean): boolean => {
     const value = text(key);
     if (value === undefined) return fallback;
@@ -172,10 +182,7 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     );
   }
 
-  const keySize = integer("keySize", 2048, 4096);
-  if (!KEY_SIZES.includes(keySize)) {
-    fail("keySize", `expected one of ${KEY_SIZES.join(", ")}, got ${keySize}.`);
-  }
+  const keySize = oneOf("keySize", KEY_SIZES, CONFIG_KEYS.keySize.default);
   const validityHours = integer("validityHours", 24, 24 * 366 * 100);
   const earlyRenewalHours = integer("earlyRenewalHours", 0, 24 * 366 * 100);
   if (earlyRenewalHours >= validityHours) {

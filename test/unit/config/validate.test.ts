@@ -59,7 +59,7 @@ describe("stack config validation", () => {
       [
         "config rotationId: use 1-64 letters, digits, '.', '_', ':' or '-' (it appears in plans and logs).",
         'config nameSuffix: "1234" is not an 8-digit cluster id (the digits in k8s-master-<nameSuffix>-0).',
-        'config keySize: expected a whole number from 2048 to 4096, got "1024".',
+        'config keySize: expected 2048, 3072 or 4096, got "1024".',
         'config validityHours: expected a whole number from 24 to 878400, got "ten".',
         'config rebootStrategy: expected "rolling", "all", "none", got "sometimes".',
         'config sshVerifyHostKeys: expected true or false, got "yes".',
@@ -70,7 +70,7 @@ describe("stack config validation", () => {
 
   it("accepts only AKS Engine's key sizes", () => {
     assert.deepEqual(problems({ ...MINIMAL, keySize: "2500" }), [
-      "config keySize: expected one of 2048, 3072, 4096, got 2500.",
+      'config keySize: expected 2048, 3072 or 4096, got "2500".',
     ]);
     assert.equal(validateConfig({ ...MINIMAL, keySize: "2048" }).pki.keySize, 2048);
   });
