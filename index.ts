@@ -10,8 +10,9 @@ function inputs(): ProgramInputs {
   try {
     return readProgramInputs();
   } catch (err) {
-    // Bad input: show the operator the problems alone, no stack trace, before any resource exists.
-    if (err instanceof InputError) throw new pulumi.RunError(`invalid input:\n${err.message}`);
+    // Bad input: show the operator the problems alone, no stack trace, before any resource exists;
+    // the first problem on the first line, which is what the CLI shows after "error: ".
+    if (err instanceof InputError) throw new pulumi.RunError(`invalid input: ${err.message}`);
     throw err;
   }
 }
@@ -57,29 +58,43 @@ const record = rotation
     })
   : undefined;
 
-/** The new admin kubeconfig (secret); also written to `_output/<dnsPrefix>/kubeconfig/`. */
-export const kubeconfig = rotation?.kubeconfig;
-/** Pods without an owner: listed, not deleted; restart them yourself if they use a token. */
-export const barePods = rotation?.barePods;
-/** Per node: the files installed, the services restarted, whether it reboots. */
-export const rotationPlan = rotation?.plan;
-/** Resolves when verification passed and apimodel.json holds the new certificateProfile. */
-export const rotationDone = rotation?.done;
-/** The cluster-side record written with the new admin kubeconfig (`<namespace>/<name>`). */
-export const clusterRecord = record?.recorded;
-/** Resolves when every node holds its backup again and apimodel.json is restored. */
-export const rollbackDone = rollback?.done;
+// The stack outputs: only those this action produces. An export left undefined would make every
+// preview and up warn "Undefined value (…) will not show as a stack output", so the rotation's
+// and the rollback's outputs are left out, not exported as undefined, when the other one runs.
+const rotationOutputs = rotation && {
+  /** The new admin kubeconfig (secret); also written to `_output/<dnsPrefix>/kubeconfig/`. */
+  kubeconfig: rotation.kubeconfig,
+  /** Pods without an owner: listed, not deleted; restart them yourself if they use a token. */
+  barePods: rotation.barePods,
+  /** Per node: the files installed, the services restarted, whether it reboots. */
+  rotationPlan: rotation.plan,
+  /** Resolves when verification passed and apimodel.json holds the new certificateProfile. */
+  rotationDone: rotation.done,
+};
+const recordOutputs = record && {
+  /** The cluster-side record written with the new admin kubeconfig (`<namespace>/<name>`). */
+  clusterRecord: record.recorded,
+};
+const rollbackOutputs = rollback && {
+  /** Resolves when every node holds its backup again and apimodel.json is restored. */
+  rollbackDone: rollback.done,
+};
 
-/** identity → serial, SHA-256 fingerprint, notAfter, subject of the new certificates. */
-export const certificates = pki.summary;
-/** The same facts for the certificates in apimodel.json today (what the rotation replaces). */
-export const previousCertificates = cluster.currentCertificates;
-export const rotationId = config.pki.rotationId;
-export const clusterSummary = {
-  apiServerFqdn: cluster.apiServerFqdn,
-  kubeconfigServer: cluster.kubeconfigServer,
-  masters: cluster.masters.map((m) => `${m.name} ${m.ip}`),
-  agents: cluster.agents.map((a) => a.name),
-  outputDir: paths.outputDir,
-  operatorApiServerUrl: config.operatorApiServerUrl,
+export = {
+  ...rotationOutputs,
+  ...recordOutputs,
+  ...rollbackOutputs,
+  /** identity → serial, SHA-256 fingerprint, notAfter, subject of the new certificates. */
+  certificates: pki.summary,
+  /** The same facts for the certificates in apimodel.json today (what the rotation replaces). */
+  previousCertificates: cluster.currentCertificates,
+  rotationId: config.pki.rotationId,
+  clusterSummary: {
+    apiServerFqdn: cluster.apiServerFqdn,
+    kubeconfigServer: cluster.kubeconfigServer,
+    masters: cluster.masters.map((m) => `${m.name} ${m.ip}`),
+    agents: cluster.agents.map((a) => a.name),
+    outputDir: paths.outputDir,
+    operatorApiServerUrl: config.operatorApiServerUrl,
+  },
 };

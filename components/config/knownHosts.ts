@@ -113,3 +113,16 @@ export function preferredHostKey(keys: readonly string[]): string | undefined {
   };
   return [...keys].sort((a, b) => rank(a) - rank(b))[0];
 }
+
+/**
+ * The host names written out in known_hosts (not hashed, not a wildcard or negation), without
+ * `[…]:port`: what a hint can compare with the names the cluster expects.
+ */
+export function plainHostNames(known: KnownHosts): string[] {
+  const names = known.entries
+    .filter((e) => e.marker === undefined)
+    .flatMap((e) => e.patterns)
+    .filter((p) => !/^[|!]|[*?]/.test(p))
+    .map((p) => p.replace(/^\[(.+)\]:\d+$/, "$1"));
+  return [...new Set(names)];
+}

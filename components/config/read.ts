@@ -50,6 +50,10 @@ function readIfExists(file: string): string | undefined {
     : undefined;
 }
 
+function isDirectory(file: string): boolean {
+  return fs.existsSync(file) && fs.statSync(file).isDirectory();
+}
+
 /**
  * Validates config, reads the cluster model and resolves SSH access. Relative paths are taken
  * from the current directory, which `pulumi` sets to the project root. Throws InputError.
@@ -73,6 +77,7 @@ export function readProgramInputs(
   const ssh = resolveSsh(config, cluster, {
     privateKeyFile,
     privateKeyText: privateKeyFile === undefined ? undefined : readIfExists(privateKeyFile),
+    privateKeyIsDirectory: privateKeyFile !== undefined && isDirectory(privateKeyFile),
     knownHostsFile,
     knownHostsText: readIfExists(knownHostsFile),
   });

@@ -3,6 +3,7 @@
 import type { ClusterModel } from "../cluster/model";
 import { InputError, type NodeRole } from "../types";
 import { hostKeysFor, parseKnownHosts } from "./knownHosts";
+import { nameSuffixProblem } from "./nameSuffixHint";
 import { SecretText } from "./secretText";
 import type { RotateConfig } from "./validate";
 
@@ -29,6 +30,8 @@ export interface SshFiles {
   /** Path and content of the SSH private key file, when the key comes from a file. */
   readonly privateKeyFile?: string;
   readonly privateKeyText?: string;
+  /** The key path names a directory (then privateKeyText is undefined). */
+  readonly privateKeyIsDirectory?: boolean;
   readonly knownHostsFile: string;
   /** undefined when the file does not exist. */
   readonly knownHostsText?: string;
@@ -53,7 +56,12 @@ export function resolveSsh(config: RotateConfig, cluster: ClusterModel, files: S
 
   let privateKey = config.ssh.privateKey;
   if (privateKey === undefined) {
-    if (files.privateKeyText === undefined) {
+    if (files.privateKeyIsDirectory === true) {
+      problems.push(
+        `config sshPrivateKeyPath: ${files.privateKeyFile} is a directory, not the SSH private key. Point it at ` +
+          `the key file itself (e.g. ${files.privateKeyFile}/${cluster.adminUsername}_rsa, as aks-engine deploy writes it).`,
+      );
+    } else if (files.privateKeyText === undefined) {
       problems.push(
         `config sshPrivateKeyPath: ${files.privateKeyFile}: file not found. Point it at the key given to aks-engine ` +
           "(--ssh / linuxProfile), or set the key itself with pulumi config set --secret sshPrivateKey.",
@@ -107,7 +115,10 @@ export function resolveSsh(config: RotateConfig, cluster: ClusterModel, files: S
           .filter((t) => keysFor([t.address, ...t.aliases]).length === 0)
           .map((t) => t.node),
       ];
-      if (missing.length > 0) {
+      const wrongSuffix = nameSuffixProblem(cluster, known, files.knownHostsFile);
+      if (missing.length > 0 && wrongSuffix !== undefined) {
+        problems.push(wrongSuffix);
+      } else if (missing.length > 0) {
         problems.push(
           `config sshKnownHostsPath: ${files.knownHostsFile} pins no host key for ${missing.join(", ")}. ` +
             "Add them (ssh-keyscan through the jump host) before rotating.",

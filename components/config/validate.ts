@@ -48,13 +48,6 @@ export interface RotateConfig {
    * through @pulumi/kubernetes). @default - the admin kubeconfig's server (the FQDN)
    */
   readonly operatorApiServerUrl?: string;
-  readonly azure: {
-    readonly environment: string;
-    readonly subscriptionId?: string;
-    readonly resourceGroup?: string;
-    readonly clientId?: string;
-    readonly clientSecret?: SecretText;
-  };
   readonly pki: {
     readonly rotationId: string;
     readonly keySize: number;
@@ -71,11 +64,9 @@ export interface RotateConfig {
   };
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
- * @param secretKeys the keys stored encrypted in the stack; when given, a secret key (sshPrivateKey,
- *   clientSecret) stored in plain text is a problem. Omitted in pure tests.
+ * @param secretKeys the keys stored encrypted in the stack; when given, a secret key (sshPrivateKey)
+ *   stored in plain text is a problem. Omitted in pure tests.
  */
 export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>): RotateConfig {
   const problems: string[] = [];
@@ -97,6 +88,16 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     if (value === undefined) return fallback;
     if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
       fail(key, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`);
+      return fallback;
+    }
+    return Number(value);
+  };
+  const oneOf = (key: ConfigKeyName, allowed: readonly number[], fallback: number): number => {
+    const value = text(key);
+    if (value === undefined) return fallback;
+    if (!allowed.map(String).includes(value)) {
+      const choices = `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`;
+      fail(key, `expected ${choices}, got ${JSON.stringify(value)}.`);
       return fallback;
     }
     return Number(value);
@@ -181,29 +182,7 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     );
   }
 
-  const subscriptionId = text("subscriptionId");
-  if (subscriptionId !== undefined && !GUID.test(subscriptionId)) {
-    fail("subscriptionId", `${JSON.stringify(subscriptionId)} is not a GUID.`);
-  }
-  const clientId = text("clientId");
-  if (clientId !== undefined && !GUID.test(clientId)) {
-    fail(
-      "clientId",
-      `${JSON.stringify(clientId)} is not a GUID (the service principal's application id).`,
-    );
-  }
-  const clientSecret = text("clientSecret");
-  if ((clientId === undefined) !== (clientSecret === undefined)) {
-    fail(
-      clientId === undefined ? "clientId" : "clientSecret",
-      "clientId and clientSecret go together: set both (clientSecret with --secret) or neither.",
-    );
-  }
-
-  const keySize = integer("keySize", 2048, 4096);
-  if (!KEY_SIZES.includes(keySize)) {
-    fail("keySize", `expected one of ${KEY_SIZES.join(", ")}, got ${keySize}.`);
-  }
+  const keySize = oneOf("keySize", KEY_SIZES, CONFIG_KEYS.keySize.default);
   const validityHours = integer("validityHours", 24, 24 * 366 * 100);
   const earlyRenewalHours = integer("earlyRenewalHours", 0, 24 * 366 * 100);
   if (earlyRenewalHours >= validityHours) {
@@ -247,13 +226,6 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
       perDialTimeoutSeconds: integer("sshPerDialTimeoutSeconds", 1, 600),
     },
     operatorApiServerUrl,
-    azure: {
-      environment: text("azureEnv") ?? "AzureStackCloud",
-      subscriptionId,
-      resourceGroup: text("resourceGroup"),
-      clientId,
-      clientSecret: clientSecret === undefined ? undefined : new SecretText(clientSecret),
-    },
     pki: { rotationId: rotationId ?? "", keySize, validityHours, earlyRenewalHours },
     rollout: {
       rebootStrategy: rebootStrategy as RebootStrategy,

@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
 # `lab status`: per node, whether its processes live, systemd's state, sshd reachability, and on
-# masters etcd health checked from the host over the bridge with the lab's etcd client cert.
+# masters etcd health checked from the host over the bridge with the master's current etcd client
+# cert (not the lab's original one, which a rotation retires).
 
-# etcd_health IP: etcdctl endpoint health with explicit --cacert/--cert/--key (etcdctl v3 ignores
-# the v2 ETCDCTL_*_FILE names AKS Engine writes to /etc/environment).
+# etcd_credentials NAME DIR: copies the master's installed CA and etcd client pair into DIR, so
+# the check uses whatever certificates the node has now (original, rotated or rolled back).
+etcd_credentials() {
+  local f
+  for f in ca.crt etcdclient.crt etcdclient.key; do
+    NODE_EXEC_TIMEOUT=10 node_exec "$1" cat "/etc/kubernetes/certs/${f}" >"$2/${f}" || return 1
+  done
+}
+
+# etcd_health NAME IP: etcdctl endpoint health with explicit --cacert/--cert/--key (etcdctl v3
+# ignores the v2 ETCDCTL_*_FILE names AKS Engine writes to /etc/environment).
 etcd_health() {
-  env -u ETCDCTL_ENDPOINTS -u ETCDCTL_CACERT -u ETCDCTL_CERT -u ETCDCTL_KEY ETCDCTL_API=3 \
-    etcdctl --command-timeout=5s --endpoints="https://$1:2379" --cacert="${LAB_PKI_DIR}/ca.crt" \
-    --cert="${LAB_PKI_DIR}/etcdclient.crt" --key="${LAB_PKI_DIR}/etcdclient.key" endpoint health
+  local creds rc=0
+  creds="$(mktemp -d)"
+  if etcd_credentials "$1" "${creds}"; then
+    env -u ETCDCTL_ENDPOINTS -u ETCDCTL_CACERT -u ETCDCTL_CERT -u ETCDCTL_KEY ETCDCTL_API=3 \
+      etcdctl --command-timeout=5s --endpoints="https://$2:2379" --cacert="${creds}/ca.crt" \
+      --cert="${creds}/etcdclient.crt" --key="${creds}/etcdclient.key" endpoint health || rc=1
+  else
+    rc=1
+  fi
+  rm -rf "${creds}"
+  return "${rc}"
 }
 
 # node_status NAME ROLE IP -> one line; exit 0 when healthy.
@@ -23,7 +41,7 @@ node_status() {
       ok=1
     fi
     if [ "${role}" = master ]; then
-      if etcd_health "${ip}" >/dev/null 2>&1; then etcd=healthy; else
+      if etcd_health "${name}" "${ip}" >/dev/null 2>&1; then etcd=healthy; else
         etcd=unhealthy
         ok=1
       fi

@@ -95,6 +95,44 @@ describe("SSH access", () => {
     );
   });
 
+  it("names the nodes' real nameSuffix when known_hosts pins none of the expected names", () => {
+    const other = FULL_KNOWN_HOSTS.replaceAll("12345678", "11858198");
+    assert.deepEqual(
+      problems(() => resolveSsh(CONFIG, cluster, { ...FILES, knownHostsText: other })),
+      [
+        "config nameSuffix: 12345678 names no node in /o/known_hosts; its nodes are named with 11858198: set nameSuffix (or azureDeploy) to match.",
+      ],
+    );
+    // One expected name pinned: the suffix is right, the other nodes are missing.
+    const mixed = `${other}\nk8s-linuxpool-12345678-0 ssh-ed25519 ${HOSTKEY}`;
+    assert.match(
+      problems(() => resolveSsh(CONFIG, cluster, { ...FILES, knownHostsText: mixed })).join(),
+      /pins no host key for k8s-master-12345678-2, k8s-linuxpool-12345678-1\./,
+    );
+    // Names of another shape (or hashed) say nothing about the suffix.
+    const unrelated = `${FULL_KNOWN_HOSTS.split("\n").slice(0, 2).join("\n")}\nk8s-other-11858198-0 ssh-ed25519 ${HOSTKEY}`;
+    assert.match(
+      problems(() => resolveSsh(CONFIG, cluster, { ...FILES, knownHostsText: unrelated })).join(),
+      /pins no host key for k8s-master-12345678-2, k8s-linuxpool-12345678-0/,
+    );
+  });
+
+  it("says a key path that is a directory is one, and names the key file", () => {
+    assert.deepEqual(
+      problems(() =>
+        resolveSsh(CONFIG, cluster, {
+          ...FILES,
+          privateKeyFile: "/o",
+          privateKeyText: undefined,
+          privateKeyIsDirectory: true,
+        }),
+      ),
+      [
+        "config sshPrivateKeyPath: /o is a directory, not the SSH private key. Point it at the key file itself (e.g. /o/azureuser_rsa, as aks-engine deploy writes it).",
+      ],
+    );
+  });
+
   it("reads a whole _output folder: apimodel, azuredeploy, key and known_hosts", () => {
     const { dir, cleanup } = tempDir();
     try {

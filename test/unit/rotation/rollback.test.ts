@@ -156,7 +156,13 @@ describe("rollback", function () {
         bad.map((s) => s.name),
         [],
       );
-      assert.ok(g.size > 40, `only ${g.size} registrations`);
+      // The parent; per node deliver, check, kubeletrestart, kubeletready, verify; per master
+      // etcdrestore, etcdrestart, etcdhealth, cprestore, cprestart, cpready, kubeconfig; per agent
+      // kubeletrestore; on master-0 frontproxy, kubeproxy, tokens, workloads; two local restores.
+      // The three-masters fixture (3 masters, 2 agents): 1 + 25 + 21 + 2 + 4 + 2 = 55.
+      const expected = 1 + all.length * 5 + masters.length * 7 + agents.length + 4 + 2;
+      assert.strictEqual(expected, 55);
+      assert.strictEqual(g.size, expected);
     });
 
     it("restores nothing before every node's backup was checked", () => {
@@ -165,7 +171,8 @@ describe("rollback", function () {
       const restores = [...g.keys()].filter((n) =>
         /-(etcd|cp|kubelet)restore$|-kubeconfig$/.test(n),
       );
-      assert.ok(restores.length >= masters.length * 3 + agents.length);
+      // etcd, control plane and kubeconfig per master, kubelet per agent, the local kubeconfig.
+      assert.strictEqual(restores.length, masters.length * 3 + agents.length + 1);
       for (const r of restores) waitsFor(r, checks);
       // The check names every file the rollback will restore on that node.
       assert.deepStrictEqual(argsOf(`rollback-${agents[0]}-check`, "rollback.sh").slice(1).sort(), [

@@ -1,0 +1,179 @@
+// Bad input, one row per mistake an operator makes: the input (a change to the cluster's _output
+// folder or a config value) and the exact first line the program stops with. Shared by the unit
+// test (index.ts under mocks) and the engine test (pulumi preview).
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const FIXTURE = path.resolve(__dirname, "../fixtures/apimodels/three-masters");
+const FAKE_SSH_KEY =
+  "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n";
+
+/** Pins the jump host and every node of the three-masters fixture, as the lab writes it. */
+function knownHosts(nameSuffix: string): string {
+  const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKey";
+  return [
+    `aks-lab.local.cloudapp.azurestack.external ${key}`,
+    ...[0, 1, 2].map((i) => `k8s-master-${nameSuffix}-${i},10.240.255.${5 + i} ${key}`),
+    ...[0, 1].map((i) => `k8s-linuxpool-${nameSuffix}-${i} ${key}`),
+  ].join("\n");
+}
+
+type Apimodel = {
+  location: string;
+  properties: {
+    masterProfile: Record<string, unknown>;
+    agentPoolProfiles: Record<string, unknown>[];
+  };
+};
+
+/** Rewrites the folder's apimodel.json through `change`. */
+function editApimodel(dir: string, change: (a: Apimodel) => void): void {
+  const file = path.join(dir, "apimodel.json");
+  const apimodel = JSON.parse(fs.readFileSync(file, "utf8")) as Apimodel;
+  change(apimodel);
+  fs.writeFileSync(file, JSON.stringify(apimodel, null, 2));
+}
+
+export interface BadInput {
+  readonly name: string;
+  /** What the operator got wrong in the _output folder `dir` (a copy of the fixture). */
+  readonly files?: (dir: string) => void;
+  /** Config set on top of apiModel=<dir> and rotationId=1. */
+  readonly config?: Record<string, string>;
+  /** The first line of the error after "invalid input: "; `<dir>` stands for the folder. */
+  readonly firstLine: string;
+}
+
+export const BAD_INPUTS: readonly BadInput[] = [
+  {
+    name: "missing apimodel.json",
+    files: (dir) => fs.rmSync(path.join(dir, "apimodel.json")),
+    firstLine:
+      "<dir>/apimodel.json: file not found. Set config apiModel to the cluster's _output/<dnsPrefix>/ folder or its apimodel.json.",
+  },
+  {
+    name: "malformed apimodel.json (empty: a deploy that died writing it)",
+    files: (dir) => fs.writeFileSync(path.join(dir, "apimodel.json"), ""),
+    firstLine:
+      "<dir>/apimodel.json: not valid JSON (Unexpected end of JSON input). Point config apiModel at the cluster's _output/<dnsPrefix>/ folder or its apimodel.json.",
+  },
+  {
+    name: "2 masters",
+    files: (dir) => editApimodel(dir, (a) => (a.properties.masterProfile.count = 2)),
+    firstLine:
+      "<dir>/apimodel.json: properties.masterProfile.count: expected 1, 3 or 5 masters, got 2.",
+  },
+  {
+    name: "4 masters",
+    files: (dir) => editApimodel(dir, (a) => (a.properties.masterProfile.count = 4)),
+    firstLine:
+      "<dir>/apimodel.json: properties.masterProfile.count: expected 1, 3 or 5 masters, got 4.",
+  },
+  {
+    name: "no dnsPrefix",
+    files: (dir) => editApimodel(dir, (a) => delete a.properties.masterProfile.dnsPrefix),
+    firstLine:
+      "<dir>/apimodel.json: properties.masterProfile.dnsPrefix: missing. Use the apimodel.json that aks-engine deploy wrote to _output/<dnsPrefix>/ (it has every default filled in).",
+  },
+  {
+    name: "location that is not the apimodel's",
+    config: { location: "westus" },
+    firstLine:
+      'config location: "westus" does not match apimodel.json\'s location "local". Remove the setting or point apiModel at the right cluster.',
+  },
+  {
+    name: "nameSuffix of another cluster",
+    files: (dir) => fs.writeFileSync(path.join(dir, "known_hosts"), knownHosts("11858198")),
+    firstLine:
+      "config nameSuffix: 12345678 names no node in <dir>/known_hosts; its nodes are named with 11858198: set nameSuffix (or azureDeploy) to match.",
+  },
+  {
+    name: "SSH key path that is a directory",
+    config: { sshPrivateKeyPath: "<dir>" },
+    firstLine:
+      "config sshPrivateKeyPath: <dir> is a directory, not the SSH private key. Point it at the key file itself (e.g. <dir>/azureuser_rsa, as aks-engine deploy writes it).",
+  },
+  {
+    name: "no SSH key",
+    files: (dir) => fs.rmSync(path.join(dir, "azureuser_rsa")),
+    firstLine:
+      "config sshPrivateKeyPath: <dir>/azureuser_rsa: file not found. Point it at the key given to aks-engine (--ssh / linuxProfile), or set the key itself with pulumi config set --secret sshPrivateKey.",
+  },
+  {
+    name: "no known_hosts",
+    files: (dir) => fs.rmSync(path.join(dir, "known_hosts")),
+    firstLine:
+      "config sshKnownHostsPath: <dir>/known_hosts: file not found. Pin the host key of the jump host and of every node there (ssh-keyscan through the jump host), or set sshVerifyHostKeys false (not recommended).",
+  },
+  {
+    name: "keySize 1024",
+    config: { keySize: "1024" },
+    firstLine: 'config keySize: expected 2048, 3072 or 4096, got "1024".',
+  },
+  {
+    name: "validityHours 0",
+    config: { validityHours: "0" },
+    firstLine: 'config validityHours: expected a whole number from 24 to 878400, got "0".',
+  },
+  {
+    name: "earlyRenewalHours above validityHours",
+    config: { validityHours: "8760", earlyRenewalHours: "10000" },
+    firstLine:
+      "config earlyRenewalHours: 10000 is not below validityHours (8760): every certificate would be due for renewal at birth.",
+  },
+  {
+    name: "unknown action",
+    config: { action: "restore" },
+    firstLine: 'config action: expected "rotate" or "rollback", got "restore".',
+  },
+  {
+    name: "unknown rebootStrategy",
+    config: { rebootStrategy: "sometimes" },
+    firstLine: 'config rebootStrategy: expected "rolling", "all", "none", got "sometimes".',
+  },
+  {
+    name: "agentParallelism 0",
+    config: { agentParallelism: "0" },
+    firstLine: 'config agentParallelism: expected a whole number from 1 to 100, got "0".',
+  },
+  {
+    name: "a Windows pool",
+    files: (dir) =>
+      editApimodel(dir, (a) =>
+        a.properties.agentPoolProfiles.push({
+          name: "winpool",
+          count: 1,
+          vmSize: "Standard_D2_v2",
+          osType: "Windows",
+          availabilityProfile: "AvailabilitySet",
+        }),
+      ),
+    firstLine:
+      '<dir>/apimodel.json: properties.agentPoolProfiles[1].osType: "Windows" is not supported: this program rotates Linux nodes over SSH; remove Windows pools from the rotation or rotate them with aks-engine.',
+  },
+  {
+    name: "VMSS masters",
+    files: (dir) =>
+      editApimodel(
+        dir,
+        (a) => (a.properties.masterProfile.availabilityProfile = "VirtualMachineScaleSets"),
+      ),
+    firstLine:
+      '<dir>/apimodel.json: properties.masterProfile.availabilityProfile: "VirtualMachineScaleSets" is not supported: only AvailabilitySet masters are (AKS Engine dropped scale-set masters).',
+  },
+];
+
+/** The good folder every row starts from: the fixture, its admin key, known_hosts pinning all. */
+export function writeGoodOutputFolder(dir: string): void {
+  for (const f of ["apimodel.json", "azuredeploy.json"]) {
+    fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
+  }
+  fs.writeFileSync(path.join(dir, "azureuser_rsa"), FAKE_SSH_KEY, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, "known_hosts"), knownHosts("12345678"));
+}
+
+/** The row's config with `<dir>` replaced. */
+export function rowConfig(row: BadInput, dir: string): Record<string, string> {
+  const config = { apiModel: dir, rotationId: "1", ...row.config };
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.replace("<dir>", dir)]));
+}

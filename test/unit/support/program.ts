@@ -1,0 +1,34 @@
+// Runs index.ts (the program) under the unit mocks with a given stack config, and prepares the
+// operator's _output folder it reads.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE } from "../../../components/config";
+import { fixtureDir } from "./fixtures";
+
+const INDEX = path.resolve(__dirname, "../../../index.ts");
+
+export const FAKE_SSH_KEY =
+  "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n";
+
+/** Runs index.ts afresh (under mocks already installed) with the given stack config. */
+export function runProgram(
+  config: Record<string, string>,
+  secretKeys: string[] = [],
+): Record<string, unknown> {
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(config).map(([k, v]) => [`${CONFIG_NAMESPACE}:${k}`, v])),
+    secretKeys.map((k) => `${CONFIG_NAMESPACE}:${k}`),
+  );
+  delete require.cache[INDEX];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- re-run the program module
+  return require(INDEX) as Record<string, unknown>;
+}
+
+/** Copies the three-masters fixture's apimodel.json and azuredeploy.json, adds the admin's key. */
+export function writeOutputFolder(dir: string): void {
+  for (const f of ["apimodel.json", "azuredeploy.json"]) {
+    fs.copyFileSync(path.join(fixtureDir("three-masters"), f), path.join(dir, f));
+  }
+  fs.writeFileSync(path.join(dir, "azureuser_rsa"), FAKE_SSH_KEY, { mode: 0o600 });
+}
