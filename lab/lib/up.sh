@@ -49,7 +49,7 @@ etcd_check_node() {
   [ "${NODE_ROLES[$1]}" = master ] || return 0
   local tries
   for tries in $(seq 1 30); do
-    etcd_health "${NODE_IPS[$1]}" >/dev/null 2>&1 && return 0
+    etcd_health "${NODE_NAMES[$1]}" "${NODE_IPS[$1]}" >/dev/null 2>&1 && return 0
     sleep 1
   done
   echo "etcd on ${NODE_NAMES[$1]} is not healthy after ${tries} tries" >&2

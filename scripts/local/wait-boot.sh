@@ -47,8 +47,8 @@ else
 fi
 if [ "$jump" != - ]; then
   # ProxyCommand, not -J: a ProxyJump connection does not take the options above.
-  printf -v proxy 'ssh %q ' "${opts[@]}"
-  opts+=(-o "ProxyCommand=${proxy}-W %h:%p $user@$jump")
+  printf -v proxy '%q ' "${opts[@]}"
+  opts+=(-o "ProxyCommand=ssh ${proxy}-W %h:%p $user@$jump")
 fi
 
 deadline=$((SECONDS + timeout))

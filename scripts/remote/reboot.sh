@@ -27,6 +27,13 @@ if systemctl is-active --quiet "$UNIT.timer"; then
   log "reboot for $token already scheduled; nothing to do"
   exit 0
 fi
+# A rerun that meets the reboot of the run before already queued or under way (the timer fired)
+# takes it as its own: starting another one now would fail ("transaction is destructive").
+if systemctl list-jobs --no-legend 2>/dev/null | grep -Eq '(reboot\.target|systemd-reboot\.service)'; then
+  [ -f "$state" ] || { mkdir -p "$STATE_DIR" && printf '%s\n' "$boot" >"$state"; }
+  log "a reboot is already under way; taking it for $token"
+  exit 0
+fi
 blocker=$(reboot_blocker)
 [ -z "$blocker" ] || die "not rebooting: $blocker"
 mkdir -p "$STATE_DIR"

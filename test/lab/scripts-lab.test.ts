@@ -13,6 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ensureLab, inventoryPath, readInventory, type Inventory } from "./fixture";
+import { run } from "./run";
 
 const REPO = path.resolve(__dirname, "../..");
 const REMOTE_DIR = ".aks-rotate-certs-lab-test";
@@ -540,6 +541,70 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
       const again = twice(a, "wait-reboot.sh", [token, "120"]);
       assert.strictEqual(/^booted-at=(\d+)$/m.exec(again.second.stdout)?.[1], at);
       assert.match(twice(a, "reboot.sh", [token]).second.stdout, /already rebooted for/);
+    });
+
+    it("wait-boot.sh (operator side) outlasts a node that refuses logins for 10 s after boot", async function () {
+      const a = agents[0];
+      const node = inv.nodes.find((n) => n.name === a)!;
+      const jump = inv.nodes.find((n) => n.role === "master" && n.index === 0)!;
+      const known = fs.readFileSync(inv.knownHosts, "utf8").split("\n");
+      const pin = (name: string) =>
+        known
+          .find((l) => l.startsWith(`${name},`) && l.includes(" ssh-ed25519 "))!
+          .replace(/^\S+ /, "");
+      // The fault: pam_nologin refuses logins until systemd-user-sessions runs, 10 s late.
+      const dropIn = "/etc/systemd/system/systemd-user-sessions.service.d/50-lab-delay.conf";
+      mustSsh(
+        a,
+        `sudo -n mkdir -p ${path.dirname(dropIn)} && printf '[Service]\\nExecStartPre=/bin/sleep 10\\n' | sudo -n tee ${dropIn} >/dev/null && sudo -n systemctl daemon-reload`,
+      );
+      try {
+        const token = `lab-${crypto.randomBytes(4).toString("hex")}`;
+        assert.strictEqual(script(a, "reboot.sh", [token, "2"]).code, 0);
+        // Beside the wait, plain logins every second: they must meet the refusal.
+        const refusals: string[] = [];
+        let probing = true;
+        const probe = (async () => {
+          while (probing) {
+            const r = await run("ssh", [
+              "-n",
+              ...["-i", inv.sshKey, "-o", `UserKnownHostsFile=${inv.knownHosts}`],
+              ...["-o", "BatchMode=yes", "-o", "ConnectTimeout=2"],
+              `${inv.adminUsername}@${node.ip}`,
+              "true",
+            ]);
+            if (/Permission denied|Connection closed by/.test(r.stderr)) refusals.push(r.stderr);
+            await new Promise((res) => setTimeout(res, 1000));
+          }
+        })();
+        const t0 = Date.now();
+        const wait = await run(
+          "bash",
+          [
+            path.join(REPO, "scripts/local/wait-boot.sh"),
+            inv.adminUsername,
+            node.ip,
+            pin(a),
+            jump.ip,
+            pin(jump.name),
+            ["sudo", "-n", "bash", `${REMOTE_DIR}/remote/wait-reboot.sh`, token, "120"].join(" "),
+            "300",
+          ],
+          { input: fs.readFileSync(inv.sshKey, "utf8"), timeoutMs: 330_000 },
+        );
+        probing = false;
+        await probe;
+        timings[`reboot with a 10 s login refusal until wait-boot passes (${a})`] = Date.now() - t0;
+        assert.strictEqual(wait.code, 0, wait.stderr);
+        assert.match(wait.stdout, /^booted-at=\d+$/m);
+        assert.match(wait.stderr, /answered after ([2-9]|\d{2,}) tries/);
+        assert.ok(
+          refusals.length > 0,
+          "no login was refused during the boot: the fault did not happen",
+        );
+      } finally {
+        mustSsh(a, `sudo -n rm -f ${dropIn} && sudo -n systemctl daemon-reload`);
+      }
     });
   });
 
