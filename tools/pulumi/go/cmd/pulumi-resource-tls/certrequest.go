@@ -46,7 +46,7 @@ func (certRequest) Create(_ context.Context, in resource.PropertyMap, preview bo
 	csrPEM := pemString("CERTIFICATE REQUEST", der)
 	out["certRequestPem"] = resource.NewStringProperty(csrPEM)
 	out["keyAlgorithm"] = resource.NewStringProperty(alg)
-	return hashID(csrPEM), out, nil
+	return hashID(der), out, nil
 }
 
 func (certRequest) Update(_ context.Context, _ string, olds, _ resource.PropertyMap, _ bool) (resource.PropertyMap, error) {

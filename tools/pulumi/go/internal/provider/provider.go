@@ -115,10 +115,20 @@ func (p *Provider) Create(ctx context.Context, req plugin.CreateRequest) (plugin
 	return plugin.CreateResponse{ID: resource.ID(id), Properties: outs, Status: resource.StatusOK}, nil
 }
 
+// Refresher is a Resource whose state changes on `pulumi refresh` without anything being read
+// from elsewhere (a certificate's readyForRenewal).
+type Refresher interface {
+	Refresh(outputs resource.PropertyMap) resource.PropertyMap
+}
+
 func (p *Provider) Read(_ context.Context, req plugin.ReadRequest) (plugin.ReadResponse, error) {
 	// Nothing these resources make can be read back from elsewhere: the state is the truth.
+	outs := req.State
+	if r, ok := p.Resources[req.Type].(Refresher); ok && outs != nil {
+		outs = r.Refresh(outs)
+	}
 	return plugin.ReadResponse{
-		ReadResult: plugin.ReadResult{ID: req.ID, Inputs: req.Inputs, Outputs: req.State},
+		ReadResult: plugin.ReadResult{ID: req.ID, Inputs: req.Inputs, Outputs: outs},
 		Status:     resource.StatusOK,
 	}, nil
 }
