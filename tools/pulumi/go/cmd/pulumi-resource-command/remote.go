@@ -28,8 +28,7 @@ func (r remoteRunner) run(ctx context.Context, in provider.Props, cmd string, en
 	for k := range in.Object("environment") {
 		v := in.Object("environment").String(string(k))
 		if err := session.Setenv(string(k), v); err != nil {
-			// Upstream's text; the variable must be in sshd's AcceptEnv.
-			return "", "", fmt.Errorf("could not set environment variable %q: %w", k, err)
+			return "", "", setenvError(string(k), err)
 		}
 	}
 	for k, v := range env {
@@ -53,4 +52,10 @@ func (r remoteRunner) run(ctx context.Context, in provider.Props, cmd string, en
 		return out.stdout.String(), out.stderr.String(), commandError(err, cmd, &out)
 	}
 	return out.stdout.String(), out.stderr.String(), nil
+}
+
+// setenvError is upstream's text for an environment variable sshd refused (it must be in
+// sshd's AcceptEnv).
+func setenvError(key string, err error) error {
+	return fmt.Errorf("could not set environment variable %q: %w", key, err)
 }
