@@ -40,6 +40,13 @@ func (command) Check(news resource.PropertyMap) (resource.PropertyMap, []plugin.
 			})
 		}
 	}
+	for _, k := range unimplementedInputs {
+		if p.Has(k) || p.Unknown(k) {
+			failures = append(failures, plugin.CheckFailure{
+				Property: resource.PropertyKey(k), Reason: k + " is not implemented by this project's own command plugin",
+			})
+		}
+	}
 	return out, failures
 }
 

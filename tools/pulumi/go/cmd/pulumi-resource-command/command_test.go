@@ -66,9 +66,9 @@ func TestLocalLifecycle(t *testing.T) {
 // whatever `logging` says.
 func TestFailureQuotesCommandAndOutputEvenWithLoggingNone(t *testing.T) {
 	c := command{runner: localRunner{}}
-	in, _ := c.Check(props(map[string]any{"create": "echo out; echo err >&2; exit 3", "logging": "none"}))
+	in, _ := c.Check(props(map[string]any{"create": "echo out; sleep 0.2; echo err >&2; exit 3", "logging": "none"}))
 	_, _, err := c.Create(context.Background(), in, false)
-	want := "exit status 3: running \"echo out; echo err >&2; exit 3\":\nout\nerr\n"
+	want := "exit status 3: running \"echo out; sleep 0.2; echo err >&2; exit 3\":\nout\nerr\n"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error = %q, want %q", err, want)
 	}

@@ -43,6 +43,7 @@ func (c certificate) Check(news resource.PropertyMap) (resource.PropertyMap, []p
 			failures = append(failures, plugin.CheckFailure{Property: "allowedUses", Reason: err.Error()})
 		}
 	}
+	failures = refuseUnimplemented(p, failures)
 	if !p.Unknown("validityPeriodHours") && p.Int("validityPeriodHours", 0) <= 0 {
 		failures = append(failures, plugin.CheckFailure{
 			Property: "validityPeriodHours", Reason: "validityPeriodHours must be a positive number of hours",

@@ -16,7 +16,7 @@ import (
 type certRequest struct{}
 
 func (certRequest) Check(news resource.PropertyMap) (resource.PropertyMap, []plugin.CheckFailure) {
-	return news.Copy(), nil
+	return news.Copy(), refuseUnimplemented(provider.Props(news), nil)
 }
 
 func (certRequest) Diff(olds, _, news resource.PropertyMap) plugin.DiffResult {
