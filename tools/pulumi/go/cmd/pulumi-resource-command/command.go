@@ -51,6 +51,8 @@ func (command) Check(news resource.PropertyMap) (resource.PropertyMap, []plugin.
 }
 
 func (command) Diff(olds, _, news resource.PropertyMap) plugin.DiffResult {
+	// Builds before this one stored addPreviousOutputInEnv: true when the program left it out.
+	olds = provider.WithoutFormerDefault(olds, news, "addPreviousOutputInEnv", resource.NewBoolProperty(true))
 	inPlace := map[string]bool{}
 	for k := range news {
 		inPlace[string(k)] = k != "triggers"

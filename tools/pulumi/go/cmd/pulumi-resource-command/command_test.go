@@ -115,3 +115,16 @@ func TestCommandIDIsNamePlusEightHex(t *testing.T) {
 		t.Fatalf("id = %q, %v", id, err)
 	}
 }
+
+// A stack made by the build that defaulted addPreviousOutputInEnv sees no change.
+func TestFormerDefaultIsNoChange(t *testing.T) {
+	c := command{runner: localRunner{}}
+	olds := props(map[string]any{"create": "a", "addPreviousOutputInEnv": true})
+	if d := c.Diff(olds, nil, props(map[string]any{"create": "a"})); d.Changes != plugin.DiffNone {
+		t.Errorf("former default: %+v", d)
+	}
+	olds = props(map[string]any{"create": "a", "addPreviousOutputInEnv": false})
+	if d := c.Diff(olds, nil, props(map[string]any{"create": "a"})); d.Changes != plugin.DiffSome {
+		t.Errorf("an explicit false that is dropped is a change: %+v", d)
+	}
+}

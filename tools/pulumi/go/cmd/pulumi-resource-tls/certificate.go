@@ -53,6 +53,11 @@ func (c certificate) Check(news resource.PropertyMap) (resource.PropertyMap, []p
 }
 
 func (c certificate) Diff(olds, oldOutputs, news resource.PropertyMap) plugin.DiffResult {
+	if !c.selfSigned {
+		// Builds before this one stored setAuthorityKeyId: false on LocallySignedCerts, whose
+		// schema lacks it; without this its disappearance would replace every such certificate.
+		olds = provider.WithoutFormerDefault(olds, news, "setAuthorityKeyId", resource.NewBoolProperty(false))
+	}
 	d := provider.DiffInputs(olds, news, map[string]bool{"earlyRenewalHours": true})
 	if readyForRenewal(provider.Props(oldOutputs), provider.Props(news).Int("earlyRenewalHours", 0)) {
 		d.Changes = plugin.DiffSome
