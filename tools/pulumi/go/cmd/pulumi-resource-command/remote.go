@@ -32,7 +32,8 @@ func (r remoteRunner) run(ctx context.Context, in provider.Props, cmd string, en
 		}
 	}
 	for k, v := range env {
-		_ = session.Setenv(k, v) // optional: most sshd configs refuse it
+		// Optional, as upstream (which also logs a warning): most sshd configs refuse it.
+		_ = session.Setenv(k, v)
 	}
 	if s := in.String("stdin"); s != "" {
 		session.Stdin = strings.NewReader(s)
@@ -45,7 +46,10 @@ func (r remoteRunner) run(ctx context.Context, in provider.Props, cmd string, en
 	select {
 	case err = <-done:
 	case <-ctx.Done():
+		// The operation's timeout or cancellation: end the command and wait for the session's
+		// writers to stop before reading the output.
 		_ = session.Close()
+		<-done
 		err = ctx.Err()
 	}
 	if err != nil {
