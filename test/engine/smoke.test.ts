@@ -8,6 +8,7 @@ import * as path from "node:path";
 import {
   ENGINE_CHOICE,
   copyFixture,
+  PLUGIN_SET,
   PROJECT_ROOT,
   engineEnv,
   pluginDirs,
@@ -25,6 +26,14 @@ function sdkPluginVersion(pkg: string): string {
     pulumi?: { version?: string };
   };
   return json.pulumi?.version ?? json.version;
+}
+
+/** The host keys with the ed25519 one first, the others in ssh-keyscan's order. */
+function ed25519First(keys: string[]): string[] {
+  const ed = keys.filter((k) => k.startsWith("ssh-ed25519 "));
+  assert.equal(ed.length, 1, `one ed25519 host key expected in ${JSON.stringify(keys)}`);
+  assert.equal(keys.length, 3, "rsa, ecdsa and ed25519 host keys, as on an AKS Engine node");
+  return [...ed, ...keys.filter((k) => !k.startsWith("ssh-ed25519 "))];
 }
 
 interface PreviewJson {
@@ -131,6 +140,9 @@ describe("the offline Pulumi engine (npx pulumi)", function () {
     run(["config", "set", "workDir", sshd.dir]);
     run(["config", "set", "sshPort", String(sshd.port)]);
     run(["config", "set", "sshUser", sshd.user]);
+    // Pinned as an operator would from ssh-keyscan, ed25519 first: the plugin must ask the
+    // server for that type although the server also has rsa and ecdsa keys.
+    run(["config", "set", "sshHostKey", ed25519First(sshd.hostKeys).join("\n")]);
     // The key goes in on stdin: never in a command line.
     run(
       ["config", "set", "--secret", "sshPrivateKey"],
@@ -164,6 +176,9 @@ describe("the offline Pulumi engine (npx pulumi)", function () {
     assert.equal(fs.readFileSync(certPath(), "utf8"), outputs.certPem);
     assert.match(outputs.installedSubject, /CN\s*=\s*engine-smoke\.local/);
     assert.match(outputs.publicKeyOpenssh, /^ecdsa-sha2-nistp256 /);
+    const sets = outputs.pluginSets as unknown as Record<string, string>;
+    const expected = PLUGIN_SET === "own" ? "aks-rotate-certs-own" : PLUGIN_SET;
+    assert.deepEqual(sets, { command: expected, tls: expected }, "the plugin set under test");
     assert.equal(
       fs.readFileSync(path.join(sshd.dir, "copied", "payload", "hello.txt"), "utf8"),
       fs.readFileSync(path.join(FIXTURE, "payload", "hello.txt"), "utf8"),

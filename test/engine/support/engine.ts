@@ -8,6 +8,21 @@ export const PROJECT_ROOT = path.resolve(__dirname, "../../..");
 export const PULUMI_BIN = path.join(PROJECT_ROOT, "node_modules", ".bin", "pulumi");
 export const ENGINE_CHOICE = path.join(PROJECT_ROOT, ".work", "pulumi-engine.env");
 
+/**
+ * The plugin set under test. By default the engine's own (`npm run setup`); with
+ * AKS_PLUGIN_HOME=<a PULUMI_HOME whose plugins/ holds other builds, e.g. upstream's
+ * resource-command-v1.2.1 and resource-tls-v5.6.1> the same suite runs against those.
+ * AKS_PLUGIN_SET names the set the smoke test expects to find: "own" (default without
+ * AKS_PLUGIN_HOME) or "upstream" (default with it).
+ */
+export const PLUGIN_HOME = process.env.AKS_PLUGIN_HOME || undefined;
+export const PLUGIN_SET = process.env.AKS_PLUGIN_SET || (PLUGIN_HOME ? "upstream" : "own");
+
+/** The environment that points the engine at the plugin set under test. */
+function pluginEnv(): NodeJS.ProcessEnv {
+  return PLUGIN_HOME ? { PULUMI_HOME: PLUGIN_HOME } : {};
+}
+
 export interface Result {
   status: number;
   stdout: string;
@@ -21,7 +36,7 @@ export function pulumi(
 ): Result {
   const r = spawnSync(PULUMI_BIN, args, {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, ...pluginEnv(), ...opts.env },
     input: opts.input,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
@@ -52,7 +67,7 @@ export function pluginDirs(home: string): string[] {
 export function engineEnv(extra: NodeJS.ProcessEnv = {}): Record<string, string> {
   const r = spawnSync("bash", ["-c", "source tools/pulumi/env.sh >/dev/null && env -0"], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...extra },
+    env: { ...process.env, ...pluginEnv(), ...extra },
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(`sourcing tools/pulumi/env.sh failed:\n${r.stderr}`);

@@ -1,5 +1,7 @@
-// A throwaway sshd on 127.0.0.1 for engine tests: its own config, host key and authorized key
-// in a temp dir, started in the foreground (-D) and stopped by its PID, never by name.
+// A throwaway sshd on 127.0.0.1 for engine tests, configured like an AKS Engine node's (rsa,
+// ecdsa and ed25519 host keys, PAM, AcceptEnv LANG LC_*, the sftp subsystem, MaxAuthTries 4,
+// ClientAliveInterval 120): its own config, host keys and authorized key in a temp dir,
+// started in the foreground (-D) and stopped by its PID, never by name.
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -13,6 +15,8 @@ export interface Sshd {
   dir: string;
   /** Path of the client private key (mode 0600). */
   clientKeyPath: string;
+  /** The host keys as ssh-keyscan lists them, in authorized_keys form ("type base64"). */
+  hostKeys: string[];
   stop(): Promise<void>;
 }
 
@@ -51,13 +55,54 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
   });
 }
 
+/** The host key types of an AKS Engine node (Ubuntu's sshd generates all three). */
+const HOST_KEY_TYPES = ["rsa", "ecdsa", "ed25519"];
+
+/** PAM as on a node, where this machine's sshd has its PAM stack (openssh-server installs it). */
+function usePam(): string {
+  return fs.existsSync("/etc/pam.d/sshd") ? "yes" : "no";
+}
+
+/** The host keys the server shows, read with ssh-keyscan like an operator pinning a node. */
+function scanHostKeys(port: number): string[] {
+  const out = execFileSync("ssh-keyscan", ["-p", String(port), "127.0.0.1"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  return out
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split(/\s+/).slice(1, 3).join(" "));
+}
+
 export async function startSshd(): Promise<Sshd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-sshd-"));
-  const hostKey = path.join(dir, "host_ed25519");
+  const hostKeyPaths = HOST_KEY_TYPES.map((t) => path.join(dir, `host_${t}`));
   const clientKeyPath = path.join(dir, "client_ed25519");
-  for (const k of [hostKey, clientKeyPath]) {
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "engine-test", "-f", k]);
-  }
+  HOST_KEY_TYPES.forEach((t, i) => {
+    execFileSync("ssh-keygen", [
+      "-q",
+      "-t",
+      t,
+      "-N",
+      "",
+      "-C",
+      "engine-test",
+      "-f",
+      hostKeyPaths[i],
+    ]);
+  });
+  execFileSync("ssh-keygen", [
+    "-q",
+    "-t",
+    "ed25519",
+    "-N",
+    "",
+    "-C",
+    "engine-test",
+    "-f",
+    clientKeyPath,
+  ]);
   fs.copyFileSync(`${clientKeyPath}.pub`, path.join(dir, "authorized_keys"));
   const port = await freePort();
   const user = os.userInfo().username;
@@ -67,7 +112,7 @@ export async function startSshd(): Promise<Sshd> {
     [
       `ListenAddress 127.0.0.1`,
       `Port ${port}`,
-      `HostKey ${hostKey}`,
+      ...hostKeyPaths.map((k) => `HostKey ${k}`),
       `PidFile ${path.join(dir, "sshd.pid")}`,
       `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
       `PubkeyAuthentication yes`,
@@ -75,7 +120,11 @@ export async function startSshd(): Promise<Sshd> {
       `KbdInteractiveAuthentication no`,
       `PermitRootLogin prohibit-password`,
       `StrictModes no`,
-      `UsePAM no`,
+      `UsePAM ${usePam()}`,
+      `AcceptEnv LANG LC_*`,
+      `Subsystem sftp /usr/lib/openssh/sftp-server`,
+      `MaxAuthTries 4`,
+      `ClientAliveInterval 120`,
       ``,
     ].join("\n"),
   );
@@ -92,11 +141,19 @@ export async function startSshd(): Promise<Sshd> {
     child.kill("SIGTERM");
     throw new Error(`${(err as Error).message}\n${log}`);
   }
+  let hostKeys: string[];
+  try {
+    hostKeys = scanHostKeys(port);
+  } catch (err) {
+    child.kill("SIGTERM");
+    throw err;
+  }
   return {
     port,
     user,
     dir,
     clientKeyPath,
+    hostKeys,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.pid === undefined) {

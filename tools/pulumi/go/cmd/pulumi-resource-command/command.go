@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"aks-rotate-certs/tools/pulumi/go/internal/provider"
@@ -20,15 +19,16 @@ type runner interface {
 // command is command:remote:Command and command:local:Command, with upstream's lifecycle:
 // `create` on create; a change of `triggers` replaces the resource (the SDK also sets
 // replaceOnChanges for them); a change of any other input runs `update`, or `create` again when
-// there is no `update`; `delete` on delete. With addPreviousOutputInEnv (default true) the last
-// stdout/stderr are passed as PULUMI_COMMAND_STDOUT / PULUMI_COMMAND_STDERR.
-// Unlike upstream, output is never streamed into the engine's log (as logging: "none"), so a
-// secret printed by a command cannot leak there; it is only in the stdout/stderr outputs.
+// there is no `update`; `delete` on delete. Unless addPreviousOutputInEnv is false, the last
+// non-empty stdout/stderr are passed as PULUMI_COMMAND_STDOUT / PULUMI_COMMAND_STDERR.
+// Unlike upstream, output is never streamed into the engine's log (as logging: "none"); see
+// commandError for what a failure reports.
 type command struct{ runner runner }
 
+// Check validates `logging` and adds nothing: upstream defaults no command input (the SDK
+// itself fills in the connection's defaults).
 func (command) Check(news resource.PropertyMap) (resource.PropertyMap, []plugin.CheckFailure) {
 	out := news.Copy()
-	provider.Default(out, "addPreviousOutputInEnv", resource.NewBoolProperty(true))
 	var failures []plugin.CheckFailure
 	p := provider.Props(out)
 	if !p.Unknown("logging") {
@@ -40,10 +40,19 @@ func (command) Check(news resource.PropertyMap) (resource.PropertyMap, []plugin.
 			})
 		}
 	}
+	for _, k := range unimplementedInputs {
+		if p.Has(k) || p.Unknown(k) {
+			failures = append(failures, plugin.CheckFailure{
+				Property: resource.PropertyKey(k), Reason: k + " is not implemented by this project's own command plugin",
+			})
+		}
+	}
 	return out, failures
 }
 
 func (command) Diff(olds, _, news resource.PropertyMap) plugin.DiffResult {
+	// Builds before this one stored addPreviousOutputInEnv: true when the program left it out.
+	olds = provider.WithoutFormerDefault(olds, news, "addPreviousOutputInEnv", resource.NewBoolProperty(true))
 	inPlace := map[string]bool{}
 	for k := range news {
 		inPlace[string(k)] = k != "triggers"
@@ -59,13 +68,19 @@ func (c command) Create(ctx context.Context, in resource.PropertyMap, preview bo
 	if err != nil {
 		return "", nil, err
 	}
-	return resourceID(), out, nil
+	return provider.ResourceName(ctx) + resourceID(), out, nil
 }
 
 func (c command) Update(ctx context.Context, _ string, olds, news resource.PropertyMap, preview bool) (resource.PropertyMap, error) {
 	which := "update"
 	if !provider.Props(news).Has("update") && !provider.Props(news).Unknown("update") {
 		which = "create"
+	}
+	if !provider.Props(news).Has(which) && !provider.Props(news).Unknown(which) && !preview {
+		// Nothing to run: upstream keeps the last run's outputs.
+		out := news.Copy()
+		out["stdout"], out["stderr"] = keep(olds, "stdout"), keep(olds, "stderr")
+		return out, nil
 	}
 	return c.execute(ctx, news, which, olds, preview)
 }
@@ -96,11 +111,7 @@ func (c command) execute(
 		out["stdout"], out["stderr"] = resource.NewStringProperty(""), resource.NewStringProperty("")
 		return out, nil
 	}
-	var env map[string]string
-	if olds != nil {
-		env = previousOutput(p, olds)
-	}
-	stdout, stderr, err := c.runner.run(ctx, p, cmd, env)
+	stdout, stderr, err := c.runner.run(ctx, p, cmd, previousOutput(p, olds))
 	if err != nil {
 		return nil, err
 	}
@@ -109,22 +120,27 @@ func (c command) execute(
 	return out, nil
 }
 
-// previousOutput is the environment that carries the last run's output to the next command.
+// previousOutput is the environment that carries the last run's output to the next command:
+// only non-empty values, as upstream.
 func previousOutput(in provider.Props, olds resource.PropertyMap) map[string]string {
 	if in.Has("addPreviousOutputInEnv") && !in.Bool("addPreviousOutputInEnv") {
 		return nil
 	}
 	o := provider.Props(olds)
-	return map[string]string{"PULUMI_COMMAND_STDOUT": o.String("stdout"), "PULUMI_COMMAND_STDERR": o.String("stderr")}
+	env := map[string]string{}
+	if s := o.String("stdout"); s != "" {
+		env["PULUMI_COMMAND_STDOUT"] = s
+	}
+	if s := o.String("stderr"); s != "" {
+		env["PULUMI_COMMAND_STDERR"] = s
+	}
+	return env
 }
 
-// commandError reports a failed command. Upstream quotes the command in the message, so
-// programs must keep secrets out of command strings; the output is added unless logging is
-// "none", where it could hold secrets.
-func commandError(in provider.Props, cmd string, err error, stdout, stderr string) error {
-	msg := fmt.Sprintf("%v: running %q", err, cmd)
-	if in.String("logging") != "none" {
-		msg += fmt.Sprintf(":\n%s%s", stdout, stderr)
+// keep is an output of the last run, or "" when there was none.
+func keep(olds resource.PropertyMap, key string) resource.PropertyValue {
+	if v, ok := olds[resource.PropertyKey(key)]; ok {
+		return v
 	}
-	return fmt.Errorf("%s", msg)
+	return resource.NewStringProperty("")
 }

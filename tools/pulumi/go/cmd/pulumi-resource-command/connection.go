@@ -4,133 +4,100 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
-	"os"
 	"strconv"
 	"time"
 
 	"aks-rotate-certs/tools/pulumi/go/internal/provider"
 
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/agent"
 )
 
-// dial opens an SSH client for a `connection` object (through its `proxy` jump host when set),
-// retrying a failed dial up to dialErrorLimit times (-1: without limit) one second apart, each
-// attempt bounded by perDialTimeout seconds, as upstream does while a node reboots.
-func dial(ctx context.Context, conn provider.Props) (*ssh.Client, error) {
-	if proxy := conn.Object("proxy"); len(proxy) > 0 {
-		jump, err := dial(ctx, proxy)
-		if err != nil {
-			return nil, fmt.Errorf("proxy: %w", err)
-		}
-		cfg, addr, err := clientConfig(conn)
-		if err != nil {
-			jump.Close()
-			return nil, err
-		}
-		var client *ssh.Client
-		err = retry(ctx, conn, func() error {
-			nc, err := jump.Dial("tcp", addr)
-			if err != nil {
-				return err
-			}
-			c, chans, reqs, err := ssh.NewClientConn(nc, addr, cfg)
-			if err != nil {
-				nc.Close()
-				return err
-			}
-			client = ssh.NewClient(c, chans, reqs)
-			return nil
-		})
-		if err != nil {
-			jump.Close()
-			return nil, err
-		}
-		return client, nil
-	}
-	cfg, addr, err := clientConfig(conn)
+// dialer opens SSH clients for `connection` objects; wait is the retry clock (tests fake it).
+type dialer struct{ wait waitFunc }
+
+// dial opens an SSH client for a `connection` object, through its `proxy` jump host when set,
+// retrying as upstream does (dialWithRetry). Errors about the jump host are prefixed "proxy: ".
+//
+// One deliberate difference: upstream retries the SSH handshake to the target over the one TCP
+// channel it opened through the jump host, which cannot succeed once a handshake failed on it;
+// here each retry opens a new channel through the (single) jump host connection and handshakes
+// on that. The attempt count and schedule are upstream's.
+func (d dialer) dial(ctx context.Context, conn provider.Props) (*ssh.Client, error) {
+	cfg, closeAgent, err := clientConfig(conn)
 	if err != nil {
 		return nil, err
 	}
-	var client *ssh.Client
-	err = retry(ctx, conn, func() error {
-		c, err := ssh.Dial("tcp", addr, cfg)
-		client = c
-		return err
-	})
-	return client, err
-}
-
-func retry(ctx context.Context, conn provider.Props, attempt func() error) error {
+	defer closeAgent.Close()
+	addr := address(conn)
 	limit := conn.Int("dialErrorLimit", 10)
-	var err error
-	for n := 1; ; n++ {
-		if err = attempt(); err == nil {
-			return nil
-		}
-		if limit >= 0 && n >= limit {
-			return fmt.Errorf("could not connect to %s after %d attempts: %w", conn.String("host"), n, err)
-		}
-		select {
-		case <-ctx.Done():
-			return errors.Join(ctx.Err(), err)
-		case <-time.After(time.Second):
-		}
+
+	proxy := conn.Object("proxy")
+	if len(proxy) == 0 {
+		return dialWithRetry(ctx, limit, d.wait, func() (*ssh.Client, error) {
+			return ssh.Dial("tcp", addr, cfg)
+		})
 	}
+	jump, err := d.dial(ctx, proxy)
+	if err != nil {
+		return nil, fmt.Errorf("proxy: %w", err)
+	}
+	client, err := dialWithRetry(ctx, limit, d.wait, func() (*ssh.Client, error) {
+		return handshakeThrough(jump, addr, cfg)
+	})
+	if err != nil {
+		jump.Close()
+		return nil, fmt.Errorf("proxy: %w", err)
+	}
+	return client, nil
 }
 
-func clientConfig(conn provider.Props) (*ssh.ClientConfig, string, error) {
-	host := conn.String("host")
-	if host == "" {
-		return nil, "", errors.New("connection.host is required")
+// handshakeThrough opens a channel to addr through the jump host and starts SSH on it.
+func handshakeThrough(jump *ssh.Client, addr string, cfg *ssh.ClientConfig) (*ssh.Client, error) {
+	nc, err := jump.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c, chans, reqs, err := ssh.NewClientConn(nc, addr, cfg)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return ssh.NewClient(c, chans, reqs), nil
+}
+
+func address(conn provider.Props) string {
+	return net.JoinHostPort(conn.String("host"), strconv.Itoa(conn.Int("port", 22)))
+}
+
+// clientConfig is upstream's SSHConfig: the user, authentication, host key pinning and the
+// per-attempt timeout (perDialTimeout seconds; 0: none).
+func clientConfig(conn provider.Props) (*ssh.ClientConfig, io.Closer, error) {
+	if conn.String("host") == "" {
+		return nil, nil, errors.New("connection.host is required")
 	}
 	user := conn.String("user")
 	if user == "" {
 		user = "root"
 	}
-	addr := net.JoinHostPort(host, strconv.Itoa(conn.Int("port", 22)))
-
-	var auth []ssh.AuthMethod
-	if key := conn.String("privateKey"); key != "" {
-		var signer ssh.Signer
-		var err error
-		if pass := conn.String("privateKeyPassword"); pass != "" {
-			signer, err = ssh.ParsePrivateKeyWithPassphrase([]byte(key), []byte(pass))
-		} else {
-			signer, err = ssh.ParsePrivateKey([]byte(key))
-		}
-		if err != nil {
-			// The key itself must never appear in an error.
-			return nil, "", errors.New("connection.privateKey could not be parsed")
-		}
-		auth = append(auth, ssh.PublicKeys(signer))
-	}
-	if pass := conn.String("password"); pass != "" {
-		auth = append(auth, ssh.Password(pass))
-	}
-	sock := conn.String("agentSocketPath")
-	if sock == "" && len(auth) == 0 {
-		sock = os.Getenv("SSH_AUTH_SOCK")
-	}
-	if sock != "" {
-		if a, err := net.Dial("unix", sock); err == nil {
-			auth = append(auth, ssh.PublicKeysCallback(agent.NewClient(a).Signers))
-		}
-	}
-
-	hostKeyCallback := ssh.InsecureIgnoreHostKey() // #nosec G106 -- upstream's default without hostKey
-	if hk := conn.String("hostKey"); hk != "" {
-		pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(hk))
-		if err != nil {
-			return nil, "", fmt.Errorf("connection.hostKey: %w", err)
-		}
-		hostKeyCallback = ssh.FixedHostKey(pub)
-	}
-	return &ssh.ClientConfig{
+	cfg := &ssh.ClientConfig{
 		User:            user,
-		Auth:            auth,
-		HostKeyCallback: hostKeyCallback,
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), // #nosec G106 -- upstream's behaviour without hostKey
 		Timeout:         time.Duration(conn.Int("perDialTimeout", 15)) * time.Second,
-	}, addr, nil
+	}
+	if hk := conn.String("hostKey"); hk != "" {
+		keys, err := pinnedHostKeys(hk)
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg.HostKeyCallback = hostKeyCallback(keys)
+		cfg.HostKeyAlgorithms = hostKeyAlgorithms(keys)
+	}
+	auth, closer, err := authMethods(conn)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.Auth = auth
+	return cfg, closer, nil
 }

@@ -77,3 +77,50 @@ func TestCopyPlanFiles(t *testing.T) {
 		t.Error("a FileAsset goes into an existing remote directory under its name")
 	}
 }
+
+func TestCopyPlanFolderWithTrailingSlashCopiesItsContents(t *testing.T) {
+	local, remote := t.TempDir(), t.TempDir()
+	_ = os.WriteFile(filepath.Join(local, "a.txt"), []byte("a"), 0o644)
+	arch, err := archive.FromPath(local + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runPlan(t, resource.NewArchiveProperty(arch), filepath.Join(remote, "dest"))
+	if read(t, filepath.Join(remote, "dest", "a.txt")) != "a" {
+		t.Fatal(`"dir/" copies the folder's contents into remotePath`)
+	}
+}
+
+func TestCopyPlanTextAssetIntoDirectoryFails(t *testing.T) {
+	text, _ := asset.FromText("hello")
+	cmd, payload, err := copyPlan(resource.NewAssetProperty(text), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := exec.Command("/bin/sh", "-c", cmd)
+	c.Stdin = bytes.NewReader(payload)
+	out, err := c.CombinedOutput()
+	if err == nil || !bytes.Contains(out, []byte("when using a text asset, remotePath must be a file path")) {
+		t.Fatalf("want upstream's error, got %v: %s", err, out)
+	}
+}
+
+// Upstream replaces a CopyToRemote only for triggers; source and remotePath copy again in place.
+func TestCopyDiffReplacesOnlyForTriggers(t *testing.T) {
+	a, _ := asset.FromText("a")
+	b, _ := asset.FromText("b")
+	olds := resource.PropertyMap{"source": resource.NewAssetProperty(a), "remotePath": resource.NewStringProperty("/x")}
+	news := resource.PropertyMap{"source": resource.NewAssetProperty(b), "remotePath": resource.NewStringProperty("/y")}
+	d := copyToRemote{}.Diff(olds, olds, news)
+	if len(d.ReplaceKeys) != 0 || len(d.ChangedKeys) != 2 {
+		t.Errorf("source/remotePath update in place: %+v", d)
+	}
+	if !needsCopy(olds, news) || needsCopy(olds, olds) {
+		t.Error("a new source or path copies again, nothing else does")
+	}
+	news = olds.Copy()
+	news["triggers"] = resource.NewArrayProperty([]resource.PropertyValue{resource.NewStringProperty("1")})
+	if d := (copyToRemote{}).Diff(olds, olds, news); len(d.ReplaceKeys) != 1 {
+		t.Errorf("triggers replace: %+v", d)
+	}
+}

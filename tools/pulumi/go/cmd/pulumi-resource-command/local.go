@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -31,10 +30,10 @@ func (localRunner) run(ctx context.Context, in provider.Props, cmd string, env m
 	if s := in.String("stdin"); s != "" {
 		c.Stdin = strings.NewReader(s)
 	}
-	var stdout, stderr bytes.Buffer
-	c.Stdout, c.Stderr = &stdout, &stderr
+	var out capture
+	c.Stdout, c.Stderr = out.stdoutWriter(), out.stderrWriter()
 	if err := c.Run(); err != nil {
-		return stdout.String(), stderr.String(), commandError(in, cmd, err, stdout.String(), stderr.String())
+		return out.stdout.String(), out.stderr.String(), commandError(err, cmd, &out)
 	}
-	return stdout.String(), stderr.String(), nil
+	return out.stdout.String(), out.stderr.String(), nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -12,10 +11,10 @@ import (
 // remoteRunner runs commands over SSH with the resource's `connection`. `environment` is sent
 // with SSH setenv, which fails unless sshd's AcceptEnv names the variable (as upstream);
 // PULUMI_COMMAND_STDOUT/STDERR are offered the same way but skipped when refused.
-type remoteRunner struct{}
+type remoteRunner struct{ dialer }
 
-func (remoteRunner) run(ctx context.Context, in provider.Props, cmd string, env map[string]string) (string, string, error) {
-	client, err := dial(ctx, in.Object("connection"))
+func (r remoteRunner) run(ctx context.Context, in provider.Props, cmd string, env map[string]string) (string, string, error) {
+	client, err := r.dial(ctx, in.Object("connection"))
 	if err != nil {
 		return "", "", err
 	}
@@ -29,29 +28,38 @@ func (remoteRunner) run(ctx context.Context, in provider.Props, cmd string, env 
 	for k := range in.Object("environment") {
 		v := in.Object("environment").String(string(k))
 		if err := session.Setenv(string(k), v); err != nil {
-			return "", "", fmt.Errorf(
-				"could not set environment variable %s over SSH (does sshd's AcceptEnv allow it?): %w", k, err)
+			return "", "", setenvError(string(k), err)
 		}
 	}
 	for k, v := range env {
-		_ = session.Setenv(k, v) // optional: most sshd configs refuse it
+		// Optional, as upstream (which also logs a warning): most sshd configs refuse it.
+		_ = session.Setenv(k, v)
 	}
 	if s := in.String("stdin"); s != "" {
 		session.Stdin = strings.NewReader(s)
 	}
-	var stdout, stderr bytes.Buffer
-	session.Stdout, session.Stderr = &stdout, &stderr
+	var out capture
+	session.Stdout, session.Stderr = out.stdoutWriter(), out.stderrWriter()
 
 	done := make(chan error, 1)
 	go func() { done <- session.Run(cmd) }()
 	select {
 	case err = <-done:
 	case <-ctx.Done():
+		// The operation's timeout or cancellation: end the command and wait for the session's
+		// writers to stop before reading the output.
 		_ = session.Close()
+		<-done
 		err = ctx.Err()
 	}
 	if err != nil {
-		return stdout.String(), stderr.String(), commandError(in, cmd, err, stdout.String(), stderr.String())
+		return out.stdout.String(), out.stderr.String(), commandError(err, cmd, &out)
 	}
-	return stdout.String(), stderr.String(), nil
+	return out.stdout.String(), out.stderr.String(), nil
+}
+
+// setenvError is upstream's text for an environment variable sshd refused (it must be in
+// sshd's AcceptEnv).
+func setenvError(key string, err error) error {
+	return fmt.Errorf("could not set environment variable %q: %w", key, err)
 }

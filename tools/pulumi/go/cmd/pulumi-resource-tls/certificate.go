@@ -4,12 +4,13 @@ import (
 	"context"
 	"crypto"
 	"crypto/rand"
-	"crypto/sha1" // #nosec G505 -- subject key ids are SHA-1 by RFC 5280 §4.2.1.2
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
+	"reflect"
 	"time"
 
 	"aks-rotate-certs/tools/pulumi/go/internal/provider"
@@ -31,7 +32,10 @@ func (c certificate) Check(news resource.PropertyMap) (resource.PropertyMap, []p
 	provider.Default(out, "earlyRenewalHours", resource.NewNumberProperty(0))
 	provider.Default(out, "isCaCertificate", resource.NewBoolProperty(false))
 	provider.Default(out, "setSubjectKeyId", resource.NewBoolProperty(false))
-	provider.Default(out, "setAuthorityKeyId", resource.NewBoolProperty(false))
+	if c.selfSigned {
+		// Only SelfSignedCert has setAuthorityKeyId in upstream's schema.
+		provider.Default(out, "setAuthorityKeyId", resource.NewBoolProperty(false))
+	}
 	var failures []plugin.CheckFailure
 	p := provider.Props(out)
 	if !p.Unknown("allowedUses") {
@@ -39,6 +43,7 @@ func (c certificate) Check(news resource.PropertyMap) (resource.PropertyMap, []p
 			failures = append(failures, plugin.CheckFailure{Property: "allowedUses", Reason: err.Error()})
 		}
 	}
+	failures = refuseUnimplemented(p, failures)
 	if !p.Unknown("validityPeriodHours") && p.Int("validityPeriodHours", 0) <= 0 {
 		failures = append(failures, plugin.CheckFailure{
 			Property: "validityPeriodHours", Reason: "validityPeriodHours must be a positive number of hours",
@@ -48,6 +53,11 @@ func (c certificate) Check(news resource.PropertyMap) (resource.PropertyMap, []p
 }
 
 func (c certificate) Diff(olds, oldOutputs, news resource.PropertyMap) plugin.DiffResult {
+	if !c.selfSigned {
+		// Builds before this one stored setAuthorityKeyId: false on LocallySignedCerts, whose
+		// schema lacks it; without this its disappearance would replace every such certificate.
+		olds = provider.WithoutFormerDefault(olds, news, "setAuthorityKeyId", resource.NewBoolProperty(false))
+	}
 	d := provider.DiffInputs(olds, news, map[string]bool{"earlyRenewalHours": true})
 	if readyForRenewal(provider.Props(oldOutputs), provider.Props(news).Int("earlyRenewalHours", 0)) {
 		d.Changes = plugin.DiffSome
@@ -67,6 +77,18 @@ func readyForRenewal(outs provider.Props, earlyRenewalHours int) bool {
 	return !now().Before(end.Add(-time.Duration(earlyRenewalHours) * time.Hour))
 }
 
+// Refresh marks the state readyForRenewal once the window has opened, as upstream's Read does
+// (terraform-provider-tls common_cert.go, modifyStateIfCertificateReadyForRenewal).
+func (c certificate) Refresh(outs resource.PropertyMap) resource.PropertyMap {
+	p := provider.Props(outs)
+	if !readyForRenewal(p, p.Int("earlyRenewalHours", 0)) {
+		return outs
+	}
+	out := outs.Copy()
+	out["readyForRenewal"] = resource.NewBoolProperty(true)
+	return out
+}
+
 func (c certificate) Create(_ context.Context, in resource.PropertyMap, preview bool) (string, resource.PropertyMap, error) {
 	out := in.Copy()
 	computed := []string{"certPem", "validityStartTime", "validityEndTime", "readyForRenewal"}
@@ -81,13 +103,13 @@ func (c certificate) Create(_ context.Context, in resource.PropertyMap, preview 
 		}
 		return "", out, nil
 	}
-	certPEM, cert, err := c.issue(provider.Props(in))
+	certPEM, cert, validity, err := c.issue(provider.Props(in))
 	if err != nil {
 		return "", nil, err
 	}
 	out["certPem"] = resource.NewStringProperty(certPEM)
-	out["validityStartTime"] = resource.NewStringProperty(cert.NotBefore.UTC().Format(time.RFC3339))
-	out["validityEndTime"] = resource.NewStringProperty(cert.NotAfter.UTC().Format(time.RFC3339))
+	out["validityStartTime"] = resource.NewStringProperty(timeText(validity.start))
+	out["validityEndTime"] = resource.NewStringProperty(timeText(validity.end))
 	out["readyForRenewal"] = resource.NewBoolProperty(false)
 	if c.selfSigned {
 		out["keyAlgorithm"] = resource.NewStringProperty(algorithmOf(cert.PublicKey))
@@ -105,31 +127,52 @@ func signerPublic(in resource.PropertyMap) crypto.PublicKey {
 	return k.Public()
 }
 
+// validity is the certificate's window as upstream reports it: the clock's reading, not the
+// whole seconds the certificate encodes.
+type validity struct{ start, end time.Time }
+
+// timeText is upstream's encoding of validityStartTime/validityEndTime (time.MarshalText:
+// RFC 3339 with nanoseconds, in the plugin's time zone).
+func timeText(t time.Time) string {
+	b, _ := t.MarshalText()
+	return string(b)
+}
+
 // issue builds and signs the certificate: self-signed with privateKeyPem, or from
-// certRequestPem signed by caPrivateKeyPem/caCertPem.
-func (c certificate) issue(p provider.Props) (string, *x509.Certificate, error) {
+// certRequestPem signed by caPrivateKeyPem/caCertPem (terraform-provider-tls common_cert.go,
+// createCertificate).
+func (c certificate) issue(p provider.Props) (string, *x509.Certificate, validity, error) {
+	var v validity
 	ku, eku, err := usagesOf(p.Strings("allowedUses"))
 	if err != nil {
-		return "", nil, err
+		return "", nil, v, err
 	}
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 128))
 	if err != nil {
-		return "", nil, err
+		return "", nil, v, err
 	}
-	start := now().UTC().Truncate(time.Second)
+	v.start = now()
+	v.end = v.start.Add(time.Duration(p.Int("validityPeriodHours", 0)) * time.Hour)
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
-		NotBefore:             start,
-		NotAfter:              start.Add(time.Duration(p.Int("validityPeriodHours", 0)) * time.Hour),
+		NotBefore:             v.start,
+		NotAfter:              v.end,
 		KeyUsage:              ku,
 		ExtKeyUsage:           eku,
 		BasicConstraintsValid: true,
 		IsCA:                  p.Bool("isCaCertificate"),
 	}
-	if tmpl.IsCA && p.Has("maxPathLength") {
-		tmpl.MaxPathLen = p.Int("maxPathLength", -1)
-		tmpl.MaxPathLenZero = tmpl.MaxPathLen == 0
+	// As upstream: a non-negative maxPathLength is set as is (0 then means "no limit" to Go's
+	// encoder, MaxPathLenZero staying false).
+	if n := p.Int("maxPathLength", -1); p.Has("maxPathLength") && n >= 0 {
+		tmpl.MaxPathLen = n
 	}
+	certPEM, cert, err := c.sign(p, tmpl)
+	return certPEM, cert, v, err
+}
+
+// sign completes the template with the subject, key ids and issuer, and signs it.
+func (c certificate) sign(p provider.Props, tmpl *x509.Certificate) (string, *x509.Certificate, error) {
 
 	var pub crypto.PublicKey
 	var signer crypto.Signer
@@ -160,17 +203,25 @@ func (c certificate) issue(p provider.Props) (string, *x509.Certificate, error) 
 		signer, pub, parent = key, csr.PublicKey, ca
 		tmpl.Subject = csr.Subject
 		tmpl.DNSNames, tmpl.IPAddresses, tmpl.URIs = csr.DNSNames, csr.IPAddresses, csr.URIs
-		if p.Bool("setAuthorityKeyId") {
-			tmpl.AuthorityKeyId = ca.SubjectKeyId
-		}
 	}
-	if p.Bool("setSubjectKeyId") {
-		der, err := x509.MarshalPKIXPublicKey(pub)
+	if tmpl.IsCA && reflect.DeepEqual(tmpl.Subject, pkix.Name{}) {
+		return "", nil, errors.New("invalid certificate subject: must contain at least one distinguished name " +
+			"when creating a certificate authority (CA)")
+	}
+	if tmpl.IsCA || p.Bool("setSubjectKeyId") {
+		skid, err := subjectKeyID(pub)
 		if err != nil {
-			return "", nil, err
+			return "", nil, fmt.Errorf("failed to generate subject key identifier: %w", err)
 		}
-		sum := sha1.Sum(der) // #nosec G401 -- RFC 5280 key identifier method 1
-		tmpl.SubjectKeyId = sum[:]
+		tmpl.SubjectKeyId = skid
+	}
+	// A locally signed certificate gets the CA's subject key id as authority key id from Go's
+	// encoder; a self-signed one only on request, from its own (upstream requires one).
+	if c.selfSigned && p.Bool("setAuthorityKeyId") {
+		if len(tmpl.SubjectKeyId) == 0 {
+			return "", nil, errors.New("invalid certificate authority: could not determine authority key identifier")
+		}
+		tmpl.AuthorityKeyId = tmpl.SubjectKeyId
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
 	if err != nil {

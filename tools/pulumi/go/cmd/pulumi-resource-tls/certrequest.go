@@ -16,7 +16,7 @@ import (
 type certRequest struct{}
 
 func (certRequest) Check(news resource.PropertyMap) (resource.PropertyMap, []plugin.CheckFailure) {
-	return news.Copy(), nil
+	return news.Copy(), refuseUnimplemented(provider.Props(news), nil)
 }
 
 func (certRequest) Diff(olds, _, news resource.PropertyMap) plugin.DiffResult {
@@ -46,7 +46,7 @@ func (certRequest) Create(_ context.Context, in resource.PropertyMap, preview bo
 	csrPEM := pemString("CERTIFICATE REQUEST", der)
 	out["certRequestPem"] = resource.NewStringProperty(csrPEM)
 	out["keyAlgorithm"] = resource.NewStringProperty(alg)
-	return hashID(csrPEM), out, nil
+	return hashID(der), out, nil
 }
 
 func (certRequest) Update(_ context.Context, _ string, olds, _ resource.PropertyMap, _ bool) (resource.PropertyMap, error) {

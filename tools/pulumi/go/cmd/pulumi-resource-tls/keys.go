@@ -7,9 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1" // #nosec G505 -- ids only, as upstream
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -143,10 +141,4 @@ func privateKeyOpenSSH(k crypto.Signer) string {
 		return "" // P224 keys have no OpenSSH form
 	}
 	return string(pem.EncodeToMemory(block))
-}
-
-// hashID is the resource id upstream uses: the SHA-1 of a PEM text, in hex.
-func hashID(text string) string {
-	sum := sha1.Sum([]byte(text)) // #nosec G401 -- an identifier, not a security boundary
-	return hex.EncodeToString(sum[:])
 }

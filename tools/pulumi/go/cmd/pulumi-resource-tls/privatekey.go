@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 
 	"aks-rotate-certs/tools/pulumi/go/internal/provider"
 
@@ -76,7 +77,11 @@ func (privateKey) Create(_ context.Context, in resource.PropertyMap, preview boo
 	for k, v := range pub {
 		out[resource.PropertyKey(k)] = resource.NewStringProperty(v)
 	}
-	return hashID(pub["publicKeyPem"]), out, nil
+	der, err := x509.MarshalPKIXPublicKey(key.Public())
+	if err != nil {
+		return "", nil, err
+	}
+	return hashID(der), out, nil
 }
 
 func (privateKey) Update(_ context.Context, _ string, olds, _ resource.PropertyMap, _ bool) (resource.PropertyMap, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"fmt"
 	"net"
 	"net/url"
@@ -18,7 +19,7 @@ func subjectOf(p provider.Props) pkix.Name {
 		}
 		return nil
 	}
-	return pkix.Name{
+	name := pkix.Name{
 		CommonName:         s.String("commonName"),
 		Organization:       one("organization"),
 		OrganizationalUnit: one("organizationalUnit"),
@@ -29,6 +30,14 @@ func subjectOf(p provider.Props) pkix.Name {
 		PostalCode:         one("postalCode"),
 		SerialNumber:       s.String("serialNumber"),
 	}
+	if e := s.String("emailAddress"); e != "" {
+		// PKCS #9 emailAddress as an IA5String, as upstream encodes it.
+		name.ExtraNames = append(name.ExtraNames, pkix.AttributeTypeAndValue{
+			Type:  asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1},
+			Value: asn1.RawValue{Tag: asn1.TagIA5String, Bytes: []byte(e)},
+		})
+	}
+	return name
 }
 
 // sansOf reads dnsNames, ipAddresses and uris.

@@ -181,3 +181,12 @@ func TestCertificateDiff(t *testing.T) {
 		t.Errorf("inside the renewal window the certificate is replaced: %+v", d)
 	}
 }
+
+// A LocallySignedCert made by the build that stored setAuthorityKeyId: false is not replaced.
+func TestFormerSetAuthorityKeyIDIsNoChange(t *testing.T) {
+	olds := props(map[string]any{"validityPeriodHours": 1, "setAuthorityKeyId": false})
+	d := certificate{}.Diff(olds, props(map[string]any{}), props(map[string]any{"validityPeriodHours": 1}))
+	if d.Changes != plugin.DiffNone {
+		t.Errorf("diff = %+v", d)
+	}
+}

@@ -33,6 +33,8 @@ type Provider struct {
 
 	Name, Version string
 	Resources     map[tokens.Type]Resource
+
+	life lifetime
 }
 
 func (p *Provider) resource(t tokens.Type) (Resource, error) {
@@ -45,7 +47,12 @@ func (p *Provider) resource(t tokens.Type) (Resource, error) {
 
 func (p *Provider) Close() error { return nil }
 
-func (p *Provider) SignalCancellation(context.Context) error { return nil }
+// SignalCancellation ends the operations in flight (a dial retry loop, a running command), as
+// upstream does when the engine is interrupted.
+func (p *Provider) SignalCancellation(context.Context) error {
+	p.life.cancelAll()
+	return nil
+}
 
 func (p *Provider) Handshake(context.Context, plugin.ProviderHandshakeRequest) (*plugin.ProviderHandshakeResponse, error) {
 	return &plugin.ProviderHandshakeResponse{}, nil // no secrets, no resource references
@@ -99,6 +106,8 @@ func (p *Provider) Create(ctx context.Context, req plugin.CreateRequest) (plugin
 	if err != nil {
 		return plugin.CreateResponse{}, err
 	}
+	ctx, done := p.life.bound(withResourceName(ctx, req.Name), req.Timeout)
+	defer done()
 	id, outs, err := r.Create(ctx, req.Properties, req.Preview)
 	if err != nil {
 		return plugin.CreateResponse{Status: resource.StatusOK}, err
@@ -106,10 +115,20 @@ func (p *Provider) Create(ctx context.Context, req plugin.CreateRequest) (plugin
 	return plugin.CreateResponse{ID: resource.ID(id), Properties: outs, Status: resource.StatusOK}, nil
 }
 
+// Refresher is a Resource whose state changes on `pulumi refresh` without anything being read
+// from elsewhere (a certificate's readyForRenewal).
+type Refresher interface {
+	Refresh(outputs resource.PropertyMap) resource.PropertyMap
+}
+
 func (p *Provider) Read(_ context.Context, req plugin.ReadRequest) (plugin.ReadResponse, error) {
 	// Nothing these resources make can be read back from elsewhere: the state is the truth.
+	outs := req.State
+	if r, ok := p.Resources[req.Type].(Refresher); ok && outs != nil {
+		outs = r.Refresh(outs)
+	}
 	return plugin.ReadResponse{
-		ReadResult: plugin.ReadResult{ID: req.ID, Inputs: req.Inputs, Outputs: req.State},
+		ReadResult: plugin.ReadResult{ID: req.ID, Inputs: req.Inputs, Outputs: outs},
 		Status:     resource.StatusOK,
 	}, nil
 }
@@ -119,6 +138,8 @@ func (p *Provider) Update(ctx context.Context, req plugin.UpdateRequest) (plugin
 	if err != nil {
 		return plugin.UpdateResponse{}, err
 	}
+	ctx, done := p.life.bound(ctx, req.Timeout)
+	defer done()
 	outs, err := r.Update(ctx, string(req.ID), req.OldOutputs, req.NewInputs, req.Preview)
 	if err != nil {
 		return plugin.UpdateResponse{Status: resource.StatusOK}, err
@@ -131,6 +152,8 @@ func (p *Provider) Delete(ctx context.Context, req plugin.DeleteRequest) (plugin
 	if err != nil {
 		return plugin.DeleteResponse{}, err
 	}
+	ctx, done := p.life.bound(ctx, req.Timeout)
+	defer done()
 	return plugin.DeleteResponse{Status: resource.StatusOK}, r.Delete(ctx, string(req.ID), req.Outputs)
 }
 
