@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readProgramInputs, type ProgramInputs } from "./components/config";
 import { Pki, planPki } from "./components/pki";
 import { ClusterRecord } from "./components/record";
+import { pluginSets } from "./components/remote/pluginSet";
 import { Rollback, rollbackArgsFrom, Rotation, type RotationArgs } from "./components/rotation";
 import { InputError } from "./components/types";
 
@@ -89,6 +90,8 @@ export = {
   /** The same facts for the certificates in apimodel.json today (what the rotation replaces). */
   previousCertificates: cluster.currentCertificates,
   rotationId: config.pki.rotationId,
+  /** Which command and tls plugins ran this update: this project's own, or upstream's. */
+  pluginSets: pluginSets(),
   clusterSummary: {
     apiServerFqdn: cluster.apiServerFqdn,
     kubeconfigServer: cluster.kubeconfigServer,

@@ -23,7 +23,7 @@ if [[ ! "${target}" =~ ^[0-9.]+$ ]]; then
   host="$(jq -r --arg n "${target}" '.nodes[] | select(.name == $n) | .ip' "${LAB_INVENTORY}" 2>/dev/null)"
   [ -n "${host}" ] || die "unknown node '${target}' (see ${LAB_INVENTORY})"
 fi
-exec ssh -i "${LAB_SSH_KEY}" -o IdentitiesOnly=yes -o UserKnownHostsFile="${LAB_KNOWN_HOSTS}" \
+exec ssh -i "${LAB_SSH_KEY}" -o IdentitiesOnly=yes -o "UserKnownHostsFile=\"${LAB_KNOWN_HOSTS}\"" \
   -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o HostKeyAlias="${target}" \
   -o BatchMode=yes -o ConnectTimeout=10 -o LogLevel=ERROR \
   "${LAB_ADMIN_USER}@${host}" "$@"

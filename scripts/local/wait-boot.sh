@@ -41,7 +41,8 @@ pin "$node" "$node_key"
 opts=(-i "$work/key" -o BatchMode=yes -o IdentitiesOnly=yes -o ConnectTimeout=5
   -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -o LogLevel=ERROR)
 if [ "$pinning" = yes ]; then
-  opts+=(-o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$work/known_hosts")
+  # Quoted: ssh splits this option's value at spaces (a list of files).
+  opts+=(-o StrictHostKeyChecking=yes -o "UserKnownHostsFile=\"$work/known_hosts\"")
 else
   opts+=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null)
 fi

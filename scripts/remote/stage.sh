@@ -34,7 +34,7 @@ while IFS=' ' read -r path mode owner sha b64 extra || [ -n "${path:-}" ]; do
     die "$where: expected 5 fields: path mode owner:group sha256 base64"
   fi
   if [[ ! $path =~ ^/[A-Za-z0-9._/-]+$ ]] || [[ $path =~ (^|/)\.\.?(/|$) ]]; then
-    die "$where: bad path '$path'"
+    die "$where: bad path (not printed: a malformed line may hold key material)"
   fi
   case $path in
     /etc/kubernetes/* | /var/lib/kubelet/* | /home/*/.kube/* | /root/.kube/*) ;;
@@ -42,11 +42,11 @@ while IFS=' ' read -r path mode owner sha b64 extra || [ -n "${path:-}" ]; do
   esac
   [ -z "${seen[$path]:-}" ] || die "$where: $path appears twice"
   seen[$path]=1
-  [[ $mode =~ ^0?[0-7]{3}$ ]] || die "$where ($path): bad mode '$mode'"
-  [[ $owner =~ ^[a-z_][a-z0-9_-]*:[a-z_][a-z0-9_-]*$ ]] || die "$where ($path): bad owner:group '$owner'"
+  [[ $mode =~ ^0?[0-7]{3}$ ]] || die "$where ($path): bad mode"
+  [[ $owner =~ ^[a-z_][a-z0-9_-]*:[a-z_][a-z0-9_-]*$ ]] || die "$where ($path): bad owner:group"
   getent passwd "${owner%%:*}" >/dev/null || die "$where ($path): no user '${owner%%:*}' on this node"
   getent group "${owner#*:}" >/dev/null || die "$where ($path): no group '${owner#*:}' on this node"
-  [[ $sha =~ ^[0-9a-f]{64}$ ]] || die "$where ($path): bad sha256 '$sha'"
+  [[ $sha =~ ^[0-9a-f]{64}$ ]] || die "$where ($path): bad sha256"
   printf '%s' "$b64" | base64 -d >"$work/$n" 2>/dev/null || die "$where ($path): content is not valid base64"
   actual=$(sha256_of "$work/$n")
   [ "$actual" = "$sha" ] || die "$where ($path): content sha256 is $actual, expected $sha"

@@ -28,7 +28,7 @@ function sshTo(root: string, ip: string, command: string): Promise<RunResult> {
   return run("ssh", [
     "-n",
     ...["-i", path.join(out, "azureuser_rsa")],
-    ...["-o", `UserKnownHostsFile=${path.join(out, "known_hosts")}`],
+    ...["-o", `UserKnownHostsFile="${path.join(out, "known_hosts")}"`],
     ...["-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10"],
     `azureuser@${ip}`,
     command,

@@ -22,7 +22,7 @@ function sshArgs(inv: Inventory, knownHosts: string, node: LabNode, cmd: string)
     "-o",
     "IdentitiesOnly=yes",
     "-o",
-    `UserKnownHostsFile=${knownHosts}`,
+    `UserKnownHostsFile="${knownHosts}"`,
     "-o",
     "GlobalKnownHostsFile=/dev/null",
     "-o",

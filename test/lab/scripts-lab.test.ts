@@ -568,7 +568,7 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
           while (probing) {
             const r = await run("ssh", [
               "-n",
-              ...["-i", inv.sshKey, "-o", `UserKnownHostsFile=${inv.knownHosts}`],
+              ...["-i", inv.sshKey, "-o", `UserKnownHostsFile="${inv.knownHosts}"`],
               ...["-o", "BatchMode=yes", "-o", "ConnectTimeout=2"],
               `${inv.adminUsername}@${node.ip}`,
               "true",

@@ -5,7 +5,13 @@ import { installMocks, valueOf } from "./support/pulumiMocks";
 import { FAKE_SSH_KEY as KEY, runProgram, writeOutputFolder } from "./support/program";
 
 /** Stack outputs of every action (README, tools/rotate.sh and test/e2e read them by name). */
-const COMMON_OUTPUTS = ["certificates", "clusterSummary", "previousCertificates", "rotationId"];
+const COMMON_OUTPUTS = [
+  "certificates",
+  "clusterSummary",
+  "pluginSets",
+  "previousCertificates",
+  "rotationId",
+];
 const ROTATE_OUTPUTS = ["barePods", "clusterRecord", "kubeconfig", "rotationDone", "rotationPlan"];
 
 describe("index.ts (the program)", () => {
