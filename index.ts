@@ -1,12 +1,15 @@
 // Entry point: reads the stack config, builds the components, exports outputs.
 import * as pulumi from "@pulumi/pulumi";
-import { readProgramInputs, type ProgramInputs } from "./components/config";
+import { checkStackSecrets, readProgramInputs, type ProgramInputs } from "./components/config";
 import { Pki, planPki } from "./components/pki";
 import { ClusterRecord } from "./components/record";
 import { Rollback, rollbackArgsFrom, Rotation, type RotationArgs } from "./components/rotation";
 import { InputError } from "./components/types";
 
 function inputs(): ProgramInputs {
+  // First of all: a real cluster's keys never go into state under the lab's public passphrase.
+  const refusal = checkStackSecrets();
+  if (refusal !== undefined) throw new pulumi.RunError(refusal);
   try {
     return readProgramInputs();
   } catch (err) {

@@ -24,8 +24,14 @@ if [ "$stack" = dev ]; then
   npm run --silent lab -- up "${lab_args[@]}"
 fi
 
-# shellcheck source-path=SCRIPTDIR source=pulumi/env.sh
-source tools/pulumi/env.sh
+# The lab's stack gets the lab's passphrase; any other stack brings its own (README).
+if [ "$stack" = dev ]; then
+  # shellcheck source-path=SCRIPTDIR source=pulumi/lab-env.sh
+  source tools/pulumi/lab-env.sh
+else
+  # shellcheck source-path=SCRIPTDIR source=pulumi/env.sh
+  source tools/pulumi/env.sh
+fi
 
 step "pulumi up (stack ${stack})"
 pulumi stack select --create "$stack" >/dev/null

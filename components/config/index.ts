@@ -6,3 +6,11 @@ export { validateConfig, type RawConfig, type RotateConfig } from "./validate";
 export { parseKnownHosts, hostKeysFor, type KnownHosts, type KnownHostKey } from "./knownHosts";
 export { resolveSsh, type SshPlan, type SshTarget, type SshFiles } from "./ssh";
 export { readProgramInputs, readRawConfig, readSecretKeys, type ProgramInputs } from "./read";
+export {
+  LAB_MARKER,
+  LAB_PASSPHRASE,
+  secretsProviderOf,
+  stackSecretsRefusal,
+  type StackSecretsFacts,
+} from "./stackSecrets";
+export { checkStackSecrets, passphraseFromEnv, readStackSecretsFacts } from "./stackSecretsRead";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE } from "../../components/config";
+import { CONFIG_NAMESPACE, LAB_PASSPHRASE } from "../../components/config";
 import { fixtureDir, tempDir } from "./support/fixtures";
 import { installMocks, valueOf } from "./support/pulumiMocks";
 
@@ -27,14 +27,21 @@ function runProgram(
 describe("index.ts (the program)", () => {
   let dir: string;
   let cleanup: () => void;
+  const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
   before(() => {
+    // The stack ("unit") is not the lab's: it needs a passphrase of its own (stackSecrets.ts).
+    process.env.PULUMI_CONFIG_PASSPHRASE = "unit-test-passphrase";
     ({ dir, cleanup } = tempDir());
     for (const f of ["apimodel.json", "azuredeploy.json"]) {
       fs.copyFileSync(path.join(fixtureDir("three-masters"), f), path.join(dir, f));
     }
     fs.writeFileSync(path.join(dir, "azureuser_rsa"), KEY, { mode: 0o600 });
   });
-  after(() => cleanup());
+  after(() => {
+    cleanup();
+    if (passphrase === undefined) delete process.env.PULUMI_CONFIG_PASSPHRASE;
+    else process.env.PULUMI_CONFIG_PASSPHRASE = passphrase;
+  });
 
   it("exports the new certificate table by identity, without key material", async () => {
     await installMocks();
@@ -77,6 +84,24 @@ describe("index.ts (the program)", () => {
           `invalid input:\nconfig sshKnownHostsPath: ${path.join(dir, "known_hosts")}: file not found. Pin the host key of the jump host and of every node there (ssh-keyscan through the jump host), or set sshVerifyHostKeys false (not recommended).`,
     );
     assert.deepEqual(registrations, []);
+  });
+
+  it("refuses a cluster the lab did not make under the lab's passphrase, before registering anything", async () => {
+    const registrations = await installMocks();
+    process.env.PULUMI_CONFIG_PASSPHRASE = LAB_PASSPHRASE;
+    try {
+      assert.throws(
+        () => runProgram({ apiModel: dir, rotationId: "1", sshVerifyHostKeys: "false" }),
+        (err: Error) =>
+          err instanceof pulumi.RunError &&
+          err.message.startsWith(
+            `stack "unit" is not the lab's (no .aks-lab in ${dir}), yet its keys would be encrypted with the lab's public passphrase: `,
+          ),
+      );
+      assert.deepEqual(registrations, []);
+    } finally {
+      process.env.PULUMI_CONFIG_PASSPHRASE = "unit-test-passphrase";
+    }
   });
 
   it("accepts the SSH key as an encrypted stack value and refuses it in plain text", async () => {

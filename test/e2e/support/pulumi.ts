@@ -1,5 +1,5 @@
-// The project's own Pulumi engine (tools/pulumi/env.sh: offline CLI, file backend in .work/,
-// lab passphrase) on a stack of the end-to-end tests, created from the lab stack's config.
+// The project's own Pulumi engine (tools/pulumi/lab-env.sh: offline CLI, file backend in .work/,
+// the lab's passphrase) on a stack of the end-to-end tests, created from the lab stack's config.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot, run, type RunOptions, type RunResult } from "../../support/proc";
@@ -11,10 +11,14 @@ const TEMPLATE_STACK = "dev";
 
 export function pulumi(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   // `exec`: the child is the CLI itself, so a signal sent to it reaches the engine.
-  return run("bash", ["-c", 'source tools/pulumi/env.sh && exec pulumi "$@"', "pulumi", ...args], {
-    timeoutMs: 1_800_000,
-    ...opts,
-  });
+  return run(
+    "bash",
+    ["-c", 'source tools/pulumi/lab-env.sh && exec pulumi "$@"', "pulumi", ...args],
+    {
+      timeoutMs: 1_800_000,
+      ...opts,
+    },
+  );
 }
 
 export async function pulumiOk(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
