@@ -37,10 +37,15 @@ const rotationArgs: RotationArgs = {
   pki,
   ssh,
   rollout: config.rollout,
+  rotationId: config.pki.rotationId,
   paths: { apiModel: paths.apiModel, kubeconfig: paths.kubeconfig },
 };
-const rotating = config.action === "rotate";
-const rotation = rotating ? new Rotation("rotation", rotationArgs) : undefined;
+// action "finalize": the rotation's graph stays as it is (nothing of it runs again) and the
+// removal of its backups follows its verification.
+const rotating = config.action !== "rollback";
+const rotation = rotating
+  ? new Rotation("rotation", { ...rotationArgs, finalize: config.action === "finalize" })
+  : undefined;
 // action "rollback": the same order, reinstalling each node's pre-rotation backup (certs.bak).
 // The new PKI stays in state, so switching back to "rotate" reinstalls the same new certificates.
 const rollback = rotating
@@ -72,6 +77,10 @@ export const rotationDone = rotation?.done;
 export const clusterRecord = record?.recorded;
 /** Resolves when every node holds its backup again and apimodel.json is restored. */
 export const rollbackDone = rollback?.done;
+/** action finalize: per node (and "local"), the backups finalize removes; shown by preview. */
+export const finalizePlan = rotation?.finalizePlan;
+/** action finalize: resolves once every backup of the rotation is gone (no rollback from here). */
+export const finalizeDone = rotation?.finalized;
 
 /** identity → serial, SHA-256 fingerprint, notAfter, subject of the new certificates. */
 export const certificates = pki.summary;

@@ -13,6 +13,7 @@ import {
   digestsOf,
   LOCAL_SCRIPTS_DIR,
   nodeBundle,
+  scriptHash,
   sha256Hex,
   shellQuote,
   stdoutValue,
@@ -30,6 +31,7 @@ import {
   tokenOf,
   type InstallPhase,
 } from "./plan";
+import { buildFinalize, finalizeArgsFrom } from "./finalize";
 import { nodeReadyGate, scriptsDelivery, stepBuilder } from "./steps";
 
 /** The PKI as the rotation reads it: the content of a file (certificate PEM or secret key PEM). */
@@ -46,6 +48,13 @@ export interface RotationArgs {
   readonly pki: RotationPki;
   readonly ssh: SshPlan;
   readonly rollout: RotateConfig["rollout"];
+  /** The rotation's label: the nodes' backups record it (backup.sh), finalize names it. */
+  readonly rotationId: string;
+  /**
+   * Finalize after the rotation verified (action "finalize"): remove every node's backup and
+   * the operator's .before-rotation files (finalize.ts). @default false
+   */
+  readonly finalize?: boolean;
   readonly paths: {
     /** apimodel.json, rewritten with the new certificateProfile at the end (backup kept). */
     readonly apiModel: string;
@@ -79,6 +88,10 @@ export class Rotation extends pulumi.ComponentResource {
   readonly plan: Record<string, NodeRotationPlan>;
   /** Resolves once the rotation is verified and apimodel.json persisted. */
   readonly done: pulumi.Output<string>;
+  /** With `finalize`: per node (and "local"), what finalize removes. */
+  readonly finalizePlan?: Record<string, string[]>;
+  /** With `finalize`: resolves once every backup of the rotation is removed. */
+  readonly finalized?: pulumi.Output<string>;
 
   constructor(name: string, args: RotationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aks-rotate-certs:rotation:Rotation", name, {}, opts);
@@ -87,6 +100,11 @@ export class Rotation extends pulumi.ComponentResource {
     this.barePods = out.barePods;
     this.plan = out.plan;
     this.done = out.done;
+    if (args.finalize === true) {
+      const fin = buildFinalize(this, finalizeArgsFrom(args, out));
+      this.finalizePlan = fin.plan;
+      this.finalized = fin.done;
+    }
     this.registerOutputs({ barePods: this.barePods, plan: this.plan, done: this.done });
   }
 }
@@ -205,20 +223,27 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
   );
 
   // ── stage + backup on every node ───────────────────────────────────────────────────────────
+  // The staging is removed once the rotation verified (cleanup below): a later run of a script
+  // that reads it (install.sh, frontproxy.sh edited) stages again first, and cleans up again.
+  const readsStaging = [scriptHash("install.sh"), scriptHash("frontproxy.sh")];
   const staged: Cmd[] = [];
+  const stagedOn = new Map<string, command.remote.Command>();
   for (const n of all) {
+    const stage = step(`stage-${n}-certs`, n, {
+      script: "stage.sh",
+      secretStdin: info(n).bundle.text,
+      triggers: [allDigests(n), ...readsStaging],
+      dependsOn: preflight,
+    });
+    stagedOn.set(n, stage);
+    // After stage.sh: backup.sh reads the staged manifest to never back up this rotation's files.
     staged.push(
-      step(`stage-${n}-certs`, n, {
-        script: "stage.sh",
-        secretStdin: info(n).bundle.text,
-        triggers: [allDigests(n)],
-        dependsOn: preflight,
-      }),
+      stage,
       step(`stage-${n}-backup`, n, {
         script: "backup.sh",
-        args: [user],
+        args: [user, args.rotationId],
         triggers: [allDigests(n)],
-        dependsOn: preflight,
+        dependsOn: [stage],
       }),
     );
   }
@@ -441,6 +466,17 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
     dependsOn: filesVerified,
   });
 
+  // ── the staged copies of the new keys are not needed once verified: removed on every node ──
+  // Again whenever the node was staged again (a new stage step has a new id).
+  const cleanedUp = all.map((n) =>
+    step(`cleanup-${n}-staging`, n, {
+      script: "cleanup.sh",
+      args: ["staging"],
+      triggers: [stagedOn.get(n)!.id],
+      dependsOn: [verified],
+    }),
+  );
+
   // ── persist apimodel.json ──────────────────────────────────────────────────────────────────
   const apiModelText = fs.readFileSync(args.paths.apiModel, "utf8");
   const profile = certificateProfile(args.pki, cluster);
@@ -473,6 +509,7 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
     barePods,
     plan,
     done: pulumi.all([verified.urn, persisted.urn]).apply(() => "verified and persisted"),
+    token: rotationToken,
     resources: {
       preflight,
       staged,
@@ -480,6 +517,7 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
       controlPlaneReady,
       kubeletReady,
       verified,
+      cleanedUp,
       persisted,
     },
   };

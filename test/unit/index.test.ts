@@ -139,4 +139,27 @@ describe("index.ts (the program)", () => {
     assert.ok(registrations.some((r) => r.type === "tls:index/privateKey:PrivateKey"));
     assert.equal(exports.rotationDone, undefined);
   });
+
+  it("keeps the rotation and adds finalize with action finalize, its plan a plain output", async () => {
+    const registrations = await installMocks();
+    const exports = runProgram({
+      apiModel: dir,
+      rotationId: "1",
+      sshVerifyHostKeys: "false",
+      action: "finalize",
+    });
+    assert.match(
+      await valueOf(exports.finalizeDone as pulumi.Output<string>),
+      /^rotation 1 finalized/,
+    );
+    const names = registrations.map((r) => r.name);
+    assert.ok(names.includes("persist-local-apimodel"), "the rotation's graph is gone");
+    assert.ok(names.some((n) => /^finalize-k8s-master-\d+-0-backup$/.test(n)));
+    const plan = exports.finalizePlan as Record<string, string[]>;
+    assert.deepEqual(plan.local, [
+      path.join(dir, "apimodel.json.before-rotation"),
+      path.join(dir, "kubeconfig", "kubeconfig.local.json.before-rotation"),
+    ]);
+    assert.equal(exports.rollbackDone, undefined);
+  });
 });
