@@ -9,16 +9,26 @@ export const STACK = process.env.E2E_STACK ?? "e2e";
 /** The lab stack's committed config; its stack need not exist in the backend (a fresh clone has none). */
 const TEMPLATE_STACK = "dev";
 
-export function pulumi(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+/**
+ * Everything the CLI printed in this run, for the secret scan (support/secrets.ts). The tests'
+ * own `--show-secrets` reads are left out: they ask for the keys.
+ */
+const printed: string[] = [];
+export function cliOutput(): string {
+  return printed.join("\n");
+}
+
+export async function pulumi(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   // `exec`: the child is the CLI itself, so a signal sent to it reaches the engine.
-  return run(
+  const r = await run(
     "bash",
     ["-c", 'source tools/pulumi/lab-env.sh && exec pulumi "$@"', "pulumi", ...args],
-    {
-      timeoutMs: 1_800_000,
-      ...opts,
-    },
+    { timeoutMs: 1_800_000, ...opts },
   );
+  if (!args.includes("--show-secrets")) {
+    printed.push(`$ pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
+  }
+  return r;
 }
 
 export async function pulumiOk(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -100,6 +110,19 @@ export async function stateCertificates(): Promise<Record<string, string>> {
     if (typeof pem === "string") certs[res.urn.split("::").pop()!] = pem;
   }
   return certs;
+}
+
+/** The private keys in the stack's state (tls PrivateKey resources): logical name → PEM. */
+export async function stateKeys(): Promise<Record<string, string>> {
+  const r = await pulumiOk(["stack", "export", "--show-secrets", "--stack", STACK]);
+  const state = JSON.parse(r.stdout) as { deployment: { resources?: StateResource[] } };
+  const keys: Record<string, string> = {};
+  for (const res of state.deployment.resources ?? []) {
+    const pem = res.outputs?.privateKeyPem;
+    if (res.type === "tls:index/privateKey:PrivateKey" && typeof pem === "string")
+      keys[res.urn.split("::").pop()!] = pem;
+  }
+  return keys;
 }
 
 /** The resources a `pulumi preview --json` plans to touch: operation → logical names. */
