@@ -32,6 +32,7 @@ import {
   labDown,
   masters,
   nodeExec,
+  outputDir,
   rootScript,
   sshOk,
   type LabNode,
@@ -240,6 +241,48 @@ describe("pulumi up on the lab cluster", function () {
     await removeStack();
     tmp.cleanup();
     if (process.env.E2E_KEEP_LAB !== "1") await labDown();
+  });
+
+  it("refuses the lab's passphrase for a cluster the lab did not make, before anything exists", async function () {
+    this.timeout(600_000);
+    // The lab's cluster folder without the lab's marker: what an operator's real cluster looks
+    // like to the program, under the passphrase lab-env.sh exports.
+    const copy = privateDir("aks-e2e-notlab-");
+    const other = `${STACK}-notlab`;
+    try {
+      const cluster = path.join(copy.dir, "mycluster");
+      fs.cpSync(outputDir, cluster, {
+        recursive: true,
+        filter: (src) => path.basename(src) !== ".aks-lab",
+      });
+      await createStack({ apiModel: cluster }, other);
+      for (const cmd of [
+        ["preview", "--non-interactive"],
+        ["up", "--yes", "--skip-preview", "--non-interactive"],
+      ]) {
+        const r = await pulumi([...cmd, "--stack", other]);
+        assert.notEqual(r.code, 0, `pulumi ${cmd[0]} ran under the lab's passphrase`);
+        assert.match(
+          output(r),
+          new RegExp(
+            `stack "${other}" is not the lab's \\(no \\.aks-lab in ${cluster}\\), yet its keys would be encrypted with the lab's public passphrase: put a passphrase of your own in a file and export PULUMI_CONFIG_PASSPHRASE_FILE=<file>`,
+          ),
+        );
+      }
+      const state = await pulumiOk(["stack", "export", "--stack", other]);
+      const types = (
+        (JSON.parse(state.stdout) as { deployment: { resources?: { type: string }[] } }).deployment
+          .resources ?? []
+      ).map((r) => r.type);
+      assert.deepEqual(
+        types.filter((t) => t !== "pulumi:pulumi:Stack"),
+        [],
+        "resources exist after the refusal",
+      );
+    } finally {
+      await removeStack(other);
+      copy.cleanup();
+    }
   });
 
   it("refuses to start while etcd is unhealthy on one master, and changes no file", async function () {

@@ -46,21 +46,24 @@ const stackFile = (stack: string) => path.join(repoRoot, `Pulumi.${stack}.yaml`)
  * before `stack init` rather than with `pulumi config cp`, which needs the template stack in the
  * backend; the copied encryptionsalt matches the lab passphrase, so `stack init` keeps it.
  */
-export async function createStack(config: Record<string, string>): Promise<void> {
-  await removeStack();
-  fs.copyFileSync(stackFile(TEMPLATE_STACK), stackFile(STACK));
-  await pulumiOk(["stack", "init", STACK, "--no-select", "--non-interactive"]);
-  for (const [k, v] of Object.entries(config)) await setConfig(k, v);
+export async function createStack(
+  config: Record<string, string>,
+  stack: string = STACK,
+): Promise<void> {
+  await removeStack(stack);
+  fs.copyFileSync(stackFile(TEMPLATE_STACK), stackFile(stack));
+  await pulumiOk(["stack", "init", stack, "--no-select", "--non-interactive"]);
+  for (const [k, v] of Object.entries(config)) await setConfig(k, v, stack);
 }
 
-export async function setConfig(key: string, value: string): Promise<void> {
-  await pulumiOk(["config", "set", "--stack", STACK, key, value]);
+export async function setConfig(key: string, value: string, stack: string = STACK): Promise<void> {
+  await pulumiOk(["config", "set", "--stack", stack, key, value]);
 }
 
 /** Removes the stack, its state and its Pulumi.<stack>.yaml; a missing stack is fine. */
-export async function removeStack(): Promise<void> {
-  await pulumi(["stack", "rm", STACK, "--yes", "--force", "--non-interactive"]);
-  fs.rmSync(stackFile(STACK), { force: true });
+export async function removeStack(stack: string = STACK): Promise<void> {
+  await pulumi(["stack", "rm", stack, "--yes", "--force", "--non-interactive"]);
+  fs.rmSync(stackFile(stack), { force: true });
 }
 
 export function up(extra: readonly string[] = [], opts: RunOptions = {}): Promise<RunResult> {
