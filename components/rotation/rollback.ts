@@ -1,5 +1,5 @@
 // The rollback graph: reinstalls the pre-rotation certificates that backup.sh kept on every node
-// (certs.bak, the first backup wins) in the rotation's own order, so the cluster comes back the
+// (certs.bak, taken by the last rotation from the files it replaced) in the rotation's own order, so the cluster comes back the
 // way it went: check every node's backup → etcd files on all masters, restart all members
 // together → etcd health gate → control plane, master-0 first (its front-proxy pair republished
 // in etcd) → kubelets in lanes, each gated on Ready → kube-proxy → admin kubeconfigs (masters and

@@ -1,7 +1,8 @@
 // The rotation graph (design.md): preflight gate → stage + backup on every node → etcd on all
 // masters together → etcd health gate → front-proxy in etcd → control plane, master-0 first →
 // kubelets in lanes, each gated on Ready → kube-proxy → admin kubeconfig → reboots → service
-// accounts and workloads → verification → apimodel.json. Every arrow is `dependsOn` on the
+// accounts and workloads → verification → staging removed, apimodel.json. With `finalize`, the
+// removal of the backups follows (finalize.ts). Every arrow is `dependsOn` on the
 // commands of the phase before; every command's triggers are the digests of what it guards.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
