@@ -3,7 +3,7 @@
 # is not), then `pulumi up --yes` on the `dev` stack, and a summary of what was verified.
 # Extra arguments go to `pulumi up` (e.g. `npm run rotate -- --stack mycluster`).
 # To rotate a cluster that was already rotated, change its rotation id first:
-#   npx pulumi config set rotationId "$(date +%Y%m%d%H%M)" --stack dev
+#   source tools/pulumi/lab-env.sh && pulumi config set rotationId "$(date +%Y%m%d%H%M)" --stack dev
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
