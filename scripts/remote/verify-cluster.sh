@@ -75,4 +75,8 @@ if [ "${#failures[@]}" -gt 0 ]; then
   for f in "${failures[@]}"; do printf 'verify-cluster: %s\n' "$f" >&2; done
   exit 1
 fi
-log "rotation verified: $# nodes Ready, API server ready, old credentials rejected"
+if [ "$check_old" = true ]; then
+  log "rotation verified: $# nodes Ready, API server ready, old credentials rejected"
+else
+  log "rotation verified: $# nodes Ready, API server ready"
+fi
