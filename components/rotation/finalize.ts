@@ -87,7 +87,7 @@ export function buildFinalize(parent: pulumi.Resource, args: FinalizeArgs) {
   });
 
   // ── then every backup goes: the nodes', and the operator's .before-rotation copies ──────────
-  const removed: pulumi.Resource[] = all.map((n) =>
+  const removed: (command.remote.Command | command.local.Command)[] = all.map((n) =>
     step(`finalize-${n}-backup`, n, {
       script: "cleanup.sh",
       args: ["backup", args.rotationId],
@@ -111,8 +111,10 @@ export function buildFinalize(parent: pulumi.Resource, args: FinalizeArgs) {
 
   return {
     plan: finalizePlan(args),
+    // From the steps' output, not their URNs: it is unknown until they ran, so a preview does not
+    // claim it done.
     done: pulumi
-      .all(removed.map((r) => r.urn))
+      .all(removed.map((r) => r.stdout))
       .apply(() => `rotation ${args.rotationId} finalized: no backup left`),
     resources: { files, verified, removed },
   };

@@ -236,7 +236,9 @@ export function buildRollback(parent: pulumi.Resource, args: RollbackArgs) {
   const apiModel = localRestore("rollback-local-apimodel", args.paths.apiModel, verified);
 
   return {
-    done: apiModel.urn.apply(() => "rolled back to the pre-rotation certificates"),
+    // From the step's output, not its URN: it is unknown until it ran, so a preview does not
+    // claim it done.
+    done: apiModel.stdout.apply(() => "rolled back to the pre-rotation certificates"),
     resources: { checked, etcdRestarted, controlPlaneReady, kubeletReady, verified, apiModel },
   };
 }

@@ -509,7 +509,9 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
     kubeconfig: kubeconfigText,
     barePods,
     plan,
-    done: pulumi.all([verified.urn, persisted.urn]).apply(() => "verified and persisted"),
+    // From the steps' output, not their URNs: it is unknown until they ran, so a preview does not
+    // claim it done.
+    done: pulumi.all([verified.stdout, persisted.stdout]).apply(() => "verified and persisted"),
     token: rotationToken,
     resources: {
       preflight,
