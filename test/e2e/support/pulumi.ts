@@ -115,16 +115,29 @@ export async function stateCertificates(): Promise<Record<string, string>> {
   return certs;
 }
 
+/**
+ * A secret as `stack export --show-secrets` prints it: `{"4dabf…": "1b47…", "plaintext": <the
+ * value, JSON-encoded>}`; anything else as it is.
+ */
+function revealed(v: unknown): unknown {
+  if (typeof v === "object" && v !== null && "plaintext" in v) {
+    const p = (v as { plaintext: unknown }).plaintext;
+    return typeof p === "string" ? (JSON.parse(p) as unknown) : p;
+  }
+  return v;
+}
+
 /** The private keys in the stack's state (tls PrivateKey resources): logical name → PEM. */
 export async function stateKeys(): Promise<Record<string, string>> {
   const r = await pulumiOk(["stack", "export", "--show-secrets", "--stack", STACK]);
   const state = JSON.parse(r.stdout) as { deployment: { resources?: StateResource[] } };
   const keys: Record<string, string> = {};
   for (const res of state.deployment.resources ?? []) {
-    const pem = res.outputs?.privateKeyPem;
+    const pem = revealed(res.outputs?.privateKeyPem);
     if (res.type === "tls:index/privateKey:PrivateKey" && typeof pem === "string")
       keys[res.urn.split("::").pop()!] = pem;
   }
+  if (Object.keys(keys).length === 0) throw new Error("no private key found in the state export");
   return keys;
 }
 
