@@ -1,6 +1,6 @@
 // Entry point: reads the stack config, builds the components, exports outputs.
 import * as pulumi from "@pulumi/pulumi";
-import { readProgramInputs, type ProgramInputs } from "./components/config";
+import { checkStackSecrets, readProgramInputs, type ProgramInputs } from "./components/config";
 import { Pki, planPki } from "./components/pki";
 import { ClusterRecord } from "./components/record";
 import { pluginSets } from "./components/remote/pluginSet";
@@ -8,6 +8,9 @@ import { Rollback, rollbackArgsFrom, Rotation, type RotationArgs } from "./compo
 import { InputError } from "./components/types";
 
 function inputs(): ProgramInputs {
+  // First of all: a real cluster's keys never go into state under the lab's public passphrase.
+  const refusal = checkStackSecrets();
+  if (refusal !== undefined) throw new pulumi.RunError(refusal);
   try {
     return readProgramInputs();
   } catch (err) {
@@ -36,10 +39,15 @@ const rotationArgs: RotationArgs = {
   pki,
   ssh,
   rollout: config.rollout,
+  rotationId: config.pki.rotationId,
   paths: { apiModel: paths.apiModel, kubeconfig: paths.kubeconfig },
 };
-const rotating = config.action === "rotate";
-const rotation = rotating ? new Rotation("rotation", rotationArgs) : undefined;
+// action "finalize": the rotation's graph stays as it is (nothing of it runs again) and the
+// removal of its backups follows its verification.
+const rotating = config.action !== "rollback";
+const rotation = rotating
+  ? new Rotation("rotation", { ...rotationArgs, finalize: config.action === "finalize" })
+  : undefined;
 // action "rollback": the same order, reinstalling each node's pre-rotation backup (certs.bak).
 // The new PKI stays in state, so switching back to "rotate" reinstalls the same new certificates.
 const rollback = rotating
@@ -76,6 +84,12 @@ const recordOutputs = record && {
   /** The cluster-side record written with the new admin kubeconfig (`<namespace>/<name>`). */
   clusterRecord: record.recorded,
 };
+const finalizeOutputs = rotation?.finalized !== undefined && {
+  /** action finalize: per node (and "local"), the backups finalize removes; shown by preview. */
+  finalizePlan: rotation.finalizePlan,
+  /** action finalize: resolves once every backup of the rotation is gone (no rollback from here). */
+  finalizeDone: rotation.finalized,
+};
 const rollbackOutputs = rollback && {
   /** Resolves when every node holds its backup again and apimodel.json is restored. */
   rollbackDone: rollback.done,
@@ -84,6 +98,7 @@ const rollbackOutputs = rollback && {
 export = {
   ...rotationOutputs,
   ...recordOutputs,
+  ...finalizeOutputs,
   ...rollbackOutputs,
   /** identity → serial, SHA-256 fingerprint, notAfter, subject of the new certificates. */
   certificates: pki.summary,

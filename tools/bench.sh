@@ -31,8 +31,9 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 npm run --silent setup
-# shellcheck source-path=SCRIPTDIR source=pulumi/env.sh
-source tools/pulumi/env.sh
+# The bench stack rotates the lab: the lab's passphrase.
+# shellcheck source-path=SCRIPTDIR source=pulumi/lab-env.sh
+source tools/pulumi/lab-env.sh
 
 remove_stack() {
   pulumi stack rm "$stack" --yes --force --non-interactive >/dev/null 2>&1 || true

@@ -3,7 +3,7 @@
 # is not), then `pulumi up --yes` on the `dev` stack, and a summary of what was verified.
 # Extra arguments go to `pulumi up` (e.g. `npm run rotate -- --stack mycluster`).
 # To rotate a cluster that was already rotated, change its rotation id first:
-#   npx pulumi config set rotationId "$(date +%Y%m%d%H%M)" --stack dev
+#   source tools/pulumi/lab-env.sh && pulumi config set rotationId "$(date +%Y%m%d%H%M)" --stack dev
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +21,14 @@ if [ "$stack" = dev ]; then
   npm run --silent lab -- up "${lab_args[@]}"
 fi
 
-# shellcheck source-path=SCRIPTDIR source=pulumi/env.sh
-source tools/pulumi/env.sh
+# The lab's stack gets the lab's passphrase; any other stack brings its own (README).
+if [ "$stack" = dev ]; then
+  # shellcheck source-path=SCRIPTDIR source=pulumi/lab-env.sh
+  source tools/pulumi/lab-env.sh
+else
+  # shellcheck source-path=SCRIPTDIR source=pulumi/env.sh
+  source tools/pulumi/env.sh
+fi
 
 step "pulumi up (stack ${stack})"
 pulumi stack select --create "$stack" >/dev/null

@@ -12,3 +12,11 @@ export {
 } from "./knownHosts";
 export { resolveSsh, type SshPlan, type SshTarget, type SshFiles } from "./ssh";
 export { readProgramInputs, readRawConfig, readSecretKeys, type ProgramInputs } from "./read";
+export {
+  LAB_MARKER,
+  LAB_PASSPHRASE,
+  secretsProviderOf,
+  stackSecretsRefusal,
+  type StackSecretsFacts,
+} from "./stackSecrets";
+export { checkStackSecrets, passphraseFromEnv, readStackSecretsFacts } from "./stackSecretsRead";

@@ -4,9 +4,12 @@
 
 export type RebootStrategy = "rolling" | "all" | "none";
 export const REBOOT_STRATEGIES: readonly RebootStrategy[] = ["rolling", "all", "none"];
-/** What `pulumi up` does: rotate the certificates, or reinstall the pre-rotation backup. */
-export type RotationAction = "rotate" | "rollback";
-export const ROTATION_ACTIONS: readonly RotationAction[] = ["rotate", "rollback"];
+/**
+ * What `pulumi up` does: rotate the certificates, reinstall the pre-rotation backup, or keep the
+ * rotation and remove its backups (finalize).
+ */
+export type RotationAction = "rotate" | "rollback" | "finalize";
+export const ROTATION_ACTIONS: readonly RotationAction[] = ["rotate", "rollback", "finalize"];
 export const KEY_SIZES: readonly number[] = [2048, 3072, 4096];
 
 export type ConfigType = "string" | "integer" | "boolean";

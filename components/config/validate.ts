@@ -17,7 +17,10 @@ import { SecretText } from "./secretText";
 export type RawConfig = Readonly<Partial<Record<ConfigKeyName, string>>>;
 
 export interface RotateConfig {
-  /** @default "rotate"; "rollback" reinstalls the nodes' pre-rotation backup (docs/rotation.md) */
+  /**
+   * @default "rotate"; "rollback" reinstalls the nodes' pre-rotation backup, "finalize" removes
+   * it (docs/rotation.md)
+   */
   readonly action: RotationAction;
   readonly cluster: {
     /** The `_output/<dnsPrefix>/` folder or its apimodel.json, as given (relative to the project). */
@@ -204,7 +207,7 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
   if (!(ROTATION_ACTIONS as readonly string[]).includes(action)) {
     fail(
       "action",
-      `expected ${ROTATION_ACTIONS.map((s) => JSON.stringify(s)).join(" or ")}, got ${JSON.stringify(action)}.`,
+      `expected ${ROTATION_ACTIONS.map((s) => JSON.stringify(s)).join(", ")}, got ${JSON.stringify(action)}.`,
     );
   }
 

@@ -29,7 +29,8 @@ export type ScriptName =
   | "reboot.sh"
   | "wait-reboot.sh"
   | "verify-cluster.sh"
-  | "rollback.sh";
+  | "rollback.sh"
+  | "cleanup.sh";
 
 /**
  * The admin user's home, where CopyToRemote (which runs as that user, without sudo) can write;

@@ -17,3 +17,10 @@ export {
   rollbackToken,
   type RollbackArgs,
 } from "./rollback";
+export {
+  buildFinalize,
+  finalizeArgsFrom,
+  finalizePlan,
+  type FinalizeArgs,
+  type RotationOutcome,
+} from "./finalize";

@@ -1,5 +1,5 @@
 // The rollback graph: reinstalls the pre-rotation certificates that backup.sh kept on every node
-// (certs.bak, the first backup wins) in the rotation's own order, so the cluster comes back the
+// (certs.bak, taken by the last rotation from the files it replaced) in the rotation's own order, so the cluster comes back the
 // way it went: check every node's backup → etcd files on all masters, restart all members
 // together → etcd health gate → control plane, master-0 first (its front-proxy pair republished
 // in etcd) → kubelets in lanes, each gated on Ready → kube-proxy → admin kubeconfigs (masters and
@@ -236,7 +236,9 @@ export function buildRollback(parent: pulumi.Resource, args: RollbackArgs) {
   const apiModel = localRestore("rollback-local-apimodel", args.paths.apiModel, verified);
 
   return {
-    done: apiModel.urn.apply(() => "rolled back to the pre-rotation certificates"),
+    // From the step's output, not its URN: it is unknown until it ran, so a preview does not
+    // claim it done.
+    done: apiModel.stdout.apply(() => "rolled back to the pre-rotation certificates"),
     resources: { checked, etcdRestarted, controlPlaneReady, kubeletReady, verified, apiModel },
   };
 }

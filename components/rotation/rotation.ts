@@ -1,7 +1,8 @@
 // The rotation graph (design.md): preflight gate → stage + backup on every node → etcd on all
 // masters together → etcd health gate → front-proxy in etcd → control plane, master-0 first →
 // kubelets in lanes, each gated on Ready → kube-proxy → admin kubeconfig → reboots → service
-// accounts and workloads → verification → apimodel.json. Every arrow is `dependsOn` on the
+// accounts and workloads → verification → staging removed, apimodel.json. With `finalize`, the
+// removal of the backups follows (finalize.ts). Every arrow is `dependsOn` on the
 // commands of the phase before; every command's triggers are the digests of what it guards.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +14,7 @@ import {
   digestsOf,
   LOCAL_SCRIPTS_DIR,
   nodeBundle,
+  scriptHash,
   sha256Hex,
   shellQuote,
   stdoutValue,
@@ -30,6 +32,7 @@ import {
   tokenOf,
   type InstallPhase,
 } from "./plan";
+import { buildFinalize, finalizeArgsFrom } from "./finalize";
 import { bootWait, nodeReadyGate, scriptsDelivery, stepBuilder } from "./steps";
 
 /** The PKI as the rotation reads it: the content of a file (certificate PEM or secret key PEM). */
@@ -46,6 +49,13 @@ export interface RotationArgs {
   readonly pki: RotationPki;
   readonly ssh: SshPlan;
   readonly rollout: RotateConfig["rollout"];
+  /** The rotation's label: the nodes' backups record it (backup.sh), finalize names it. */
+  readonly rotationId: string;
+  /**
+   * Finalize after the rotation verified (action "finalize"): remove every node's backup and
+   * the operator's .before-rotation files (finalize.ts). @default false
+   */
+  readonly finalize?: boolean;
   readonly paths: {
     /** apimodel.json, rewritten with the new certificateProfile at the end (backup kept). */
     readonly apiModel: string;
@@ -73,6 +83,10 @@ export class Rotation extends pulumi.ComponentResource {
   readonly plan: Record<string, NodeRotationPlan>;
   /** Resolves once the rotation is verified and apimodel.json persisted. */
   readonly done: pulumi.Output<string>;
+  /** With `finalize`: per node (and "local"), what finalize removes. */
+  readonly finalizePlan?: Record<string, string[]>;
+  /** With `finalize`: resolves once every backup of the rotation is removed. */
+  readonly finalized?: pulumi.Output<string>;
 
   constructor(name: string, args: RotationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aks-rotate-certs:rotation:Rotation", name, {}, opts);
@@ -81,6 +95,11 @@ export class Rotation extends pulumi.ComponentResource {
     this.barePods = out.barePods;
     this.plan = out.plan;
     this.done = out.done;
+    if (args.finalize === true) {
+      const fin = buildFinalize(this, finalizeArgsFrom(args, out));
+      this.finalizePlan = fin.plan;
+      this.finalized = fin.done;
+    }
     this.registerOutputs({ barePods: this.barePods, plan: this.plan, done: this.done });
   }
 }
@@ -199,20 +218,27 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
   );
 
   // ── stage + backup on every node ───────────────────────────────────────────────────────────
+  // The staging is removed once the rotation verified (cleanup below): a later run of a script
+  // that reads it (install.sh, frontproxy.sh edited) stages again first, and cleans up again.
+  const readsStaging = [scriptHash("install.sh"), scriptHash("frontproxy.sh")];
   const staged: Cmd[] = [];
+  const stagedOn = new Map<string, command.remote.Command>();
   for (const n of all) {
+    const stage = step(`stage-${n}-certs`, n, {
+      script: "stage.sh",
+      secretStdin: info(n).bundle.text,
+      triggers: [allDigests(n), ...readsStaging],
+      dependsOn: preflight,
+    });
+    stagedOn.set(n, stage);
+    // After stage.sh: backup.sh reads the staged manifest to never back up this rotation's files.
     staged.push(
-      step(`stage-${n}-certs`, n, {
-        script: "stage.sh",
-        secretStdin: info(n).bundle.text,
-        triggers: [allDigests(n)],
-        dependsOn: preflight,
-      }),
+      stage,
       step(`stage-${n}-backup`, n, {
         script: "backup.sh",
-        args: [user],
+        args: [user, args.rotationId],
         triggers: [allDigests(n)],
-        dependsOn: preflight,
+        dependsOn: [stage],
       }),
     );
   }
@@ -427,6 +453,17 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
     dependsOn: filesVerified,
   });
 
+  // ── the staged copies of the new keys are not needed once verified: removed on every node ──
+  // Again whenever the node was staged again (a new stage step has a new id).
+  const cleanedUp = all.map((n) =>
+    step(`cleanup-${n}-staging`, n, {
+      script: "cleanup.sh",
+      args: ["staging"],
+      triggers: [stagedOn.get(n)!.id],
+      dependsOn: [verified],
+    }),
+  );
+
   // ── persist apimodel.json ──────────────────────────────────────────────────────────────────
   const apiModelText = fs.readFileSync(args.paths.apiModel, "utf8");
   const profile = certificateProfile(args.pki, cluster);
@@ -458,7 +495,10 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
     kubeconfig: kubeconfigText,
     barePods,
     plan,
-    done: pulumi.all([verified.urn, persisted.urn]).apply(() => "verified and persisted"),
+    // From the steps' output, not their URNs: it is unknown until they ran, so a preview does not
+    // claim it done.
+    done: pulumi.all([verified.stdout, persisted.stdout]).apply(() => "verified and persisted"),
+    token: rotationToken,
     resources: {
       preflight,
       staged,
@@ -466,6 +506,7 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
       controlPlaneReady,
       kubeletReady,
       verified,
+      cleanedUp,
       persisted,
     },
   };

@@ -204,5 +204,6 @@ write_output() {
     write_known_hosts "${dir}"
     install -m 0600 "${LAB_STATE}/ssh/azureuser_rsa" "${LAB_SSH_KEY}"
     install -m 0600 "${LAB_STATE}/ssh/azureuser_rsa.pub" "${LAB_SSH_KEY}.pub"
+    echo "made by the lab (lab/lib/output.sh): its keys may use the lab's passphrase" >"${dir}/.aks-lab"
   )
 }

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Puts back, on the operator's machine, a file that write-file.sh replaced: copies <backup> (the
-# copy write-file.sh kept the first time, "<path>.before-rotation") over <path>, mode 0600,
-# through a temporary file and a rename. The backup stays, so a later rotation keeps it as the
-# pre-rotation copy. A second run with the file already equal to the backup changes nothing.
+# copy write-file.sh kept when the rotation replaced it, "<path>.before-rotation") over <path>,
+# mode 0600, through a temporary file and a rename. The backup stays until finalize removes it. A second run with the file already equal to the backup changes nothing.
 # Prints paths only: the files are kubeconfigs and apimodel.json (secrets).
 #
 # usage: restore-file.sh <path> <backup path>

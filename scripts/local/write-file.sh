@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes stdin (a kubeconfig or apimodel.json: secrets, so never an argument) to a file on the
 # operator's machine, mode 0600, through a temporary file and a rename. The file it replaces is
-# copied to <backup> once (the first copy wins, like the nodes' certs.bak). A second run with the
-# same content changes nothing.
+# copied to <backup> first, every time it replaces one: the backup is the file this rotation
+# replaced (as the nodes' certs.bak), so a rollback goes back one rotation. A second run with the
+# same content changes nothing, and keeps the backup (the file in place is this rotation's own).
 #
 # usage: write-file.sh <path> <backup path>
 set -euo pipefail
@@ -27,8 +28,11 @@ if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
   echo "write-file: $dest unchanged"
   exit 0
 fi
-if [ -f "$dest" ] && [ ! -e "$backup" ]; then
-  cp -p "$dest" "$backup"
+if [ -f "$dest" ]; then
+  btmp=$(mktemp "$dir/.$(basename "$backup").XXXXXX")
+  trap 'rm -f "$tmp" "$btmp"' EXIT
+  cp -p "$dest" "$btmp"
+  mv -f "$btmp" "$backup"
   echo "write-file: kept the previous $dest as $backup"
 fi
 chmod 600 "$tmp"

@@ -11,6 +11,10 @@ readonly STAGING_DIR=$ROTATE_DIR/certs
 readonly MANIFEST=$ROTATE_DIR/manifest
 readonly STATE_DIR=$ROTATE_DIR/state
 readonly EXTRA_BACKUP_DIR=$ROTATE_DIR/backup
+# The rotation id the backup (certs.bak and the extra backup) was taken for (backup.sh).
+readonly BACKUP_ID=$ROTATE_DIR/backup-rotation-id
+# The rotation id whose backup finalize removed (cleanup.sh backup): no rollback from here on.
+readonly FINALIZED=$ROTATE_DIR/finalized-rotation-id
 readonly ETCD_DEFAULTS=/etc/default/etcd
 readonly NODE_KUBECONFIG=/var/lib/kubelet/kubeconfig
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reinstalls the pre-rotation certificates from the node-side backup (certs.bak, the first backup
-# taken) and the backed-up kubelet and admin kubeconfigs, preserving their modes and owners, each
+# Reinstalls the pre-rotation certificates from the node-side backup (certs.bak, taken by the
+# last rotation from the files it replaced) and the backed-up kubelet and admin kubeconfigs, preserving their modes and owners, each
 # through a temporary file and a rename. Files already equal to the backup are left alone, so a
 # second run changes nothing. The restart steps (restart-etcd.sh, restart-control-plane.sh,
 # restart-kubelet.sh) then pick up the restored files by their content.
@@ -24,6 +24,9 @@ case ${1:-} in restore | check | verify)
   ;;
 esac
 require_root
+if [ ! -d "$BACKUP_DIR" ] && [ -s "$FINALIZED" ]; then
+  die "no backup at $BACKUP_DIR: rotation $(cat "$FINALIZED") was finalized, there is nothing to roll back to"
+fi
 [ -d "$BACKUP_DIR" ] || die "no backup at $BACKUP_DIR: nothing to roll back to"
 
 # The backup copy of a destination path.

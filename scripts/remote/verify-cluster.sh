@@ -20,7 +20,14 @@ home=$(getent passwd "$user" | cut -d: -f6)
 new=$home/.kube/config
 old=$EXTRA_BACKUP_DIR$home/.kube/config
 [ -f "$new" ] || die "no admin kubeconfig at $new"
-[ -f "$old" ] || die "no backed-up admin kubeconfig at $old to prove the old credentials are rejected"
+# After finalize the old credentials are gone with the backup: they were proven refused before.
+check_old=true
+if [ ! -f "$old" ] && [ -s "$FINALIZED" ]; then
+  check_old=false
+  log "the backup was removed by finalize (rotation $(cat "$FINALIZED")): the old credentials were proven refused before"
+fi
+[ "$check_old" = false ] || [ -f "$old" ] ||
+  die "no backed-up admin kubeconfig at $old to prove the old credentials are rejected"
 server=$(kubectl config view --kubeconfig "$NODE_KUBECONFIG" -o jsonpath='{.clusters[0].cluster.server}')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -32,22 +39,26 @@ else
   failures+=("new admin kubeconfig rejected: $(tr '\n' ' ' <"$work/err")")
 fi
 
-if kubectl --kubeconfig "$old" --server "$server" --request-timeout=10s get nodes >/dev/null 2>&1; then
-  failures+=("old admin kubeconfig still accepted")
-fi
-umask 077
-kubectl config view --kubeconfig "$old" --raw -o jsonpath='{.users[0].user.client-certificate-data}' |
-  base64 -d >"$work/old.crt"
-kubectl config view --kubeconfig "$old" --raw -o jsonpath='{.users[0].user.client-key-data}' |
-  base64 -d >"$work/old.key"
-if kubectl --kubeconfig /dev/null --server "$server" --insecure-skip-tls-verify --request-timeout=10s \
-  --client-certificate "$work/old.crt" --client-key "$work/old.key" get nodes >/dev/null 2>"$work/err"; then
-  failures+=("the API server still accepts the old admin client certificate")
-elif grep -qiE 'unauthorized|forbidden' "$work/err"; then
-  log "old admin kubeconfig rejected (CA mismatch, and the server refuses its client cert)"
-else
-  failures+=("could not prove the old client cert is refused: $(tr '\n' ' ' <"$work/err")")
-fi
+# The old admin kubeconfig: refused as it is, and with its client certificate alone.
+check_old_refused() {
+  if kubectl --kubeconfig "$old" --server "$server" --request-timeout=10s get nodes >/dev/null 2>&1; then
+    failures+=("old admin kubeconfig still accepted")
+  fi
+  umask 077
+  kubectl config view --kubeconfig "$old" --raw -o jsonpath='{.users[0].user.client-certificate-data}' |
+    base64 -d >"$work/old.crt"
+  kubectl config view --kubeconfig "$old" --raw -o jsonpath='{.users[0].user.client-key-data}' |
+    base64 -d >"$work/old.key"
+  if kubectl --kubeconfig /dev/null --server "$server" --insecure-skip-tls-verify --request-timeout=10s \
+    --client-certificate "$work/old.crt" --client-key "$work/old.key" get nodes >/dev/null 2>"$work/err"; then
+    failures+=("the API server still accepts the old admin client certificate")
+  elif grep -qiE 'unauthorized|forbidden' "$work/err"; then
+    log "old admin kubeconfig rejected (CA mismatch, and the server refuses its client cert)"
+  else
+    failures+=("could not prove the old client cert is refused: $(tr '\n' ' ' <"$work/err")")
+  fi
+}
+[ "$check_old" = false ] || check_old_refused
 
 nodes_json=$(kubectl_node get nodes -o json)
 for node in "$@"; do
@@ -64,4 +75,8 @@ if [ "${#failures[@]}" -gt 0 ]; then
   for f in "${failures[@]}"; do printf 'verify-cluster: %s\n' "$f" >&2; done
   exit 1
 fi
-log "rotation verified: $# nodes Ready, API server ready, old credentials rejected"
+if [ "$check_old" = true ]; then
+  log "rotation verified: $# nodes Ready, API server ready, old credentials rejected"
+else
+  log "rotation verified: $# nodes Ready, API server ready"
+fi

@@ -1,8 +1,10 @@
 // End to end: `pulumi up` rotates the lab cluster (3 masters + 2 agents), and the tests prove the
 // effects from outside the program — on the nodes' disks, at the API server and etcd, in the
 // operator's files — through a refused start, three interruptions, a no-change rerun, a second
-// rotation and a rollback. One fresh lab and one stack (`e2e`, from Pulumi.dev.yaml) for the
-// whole file; each test builds on the one before, so the first failure stops the file.
+// rotation, a rollback (one rotation back), a finalize, and a scan for private keys in plain
+// text in everything the program and its engine wrote. One fresh lab and one stack (`e2e`, from
+// Pulumi.dev.yaml) for the whole file; each test builds on the one before, so the first failure
+// stops the file.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -30,12 +32,18 @@ import {
   labDown,
   masters,
   nodeExec,
+  outputDir,
+  rootScript,
   sshOk,
   type LabNode,
 } from "./support/lab";
 import { killTree, repoRoot, waitFor, type RunResult } from "../support/proc";
+import type { Needle } from "../support/secretScan";
+import { keyNeedles } from "../support/secretScan";
+import { labKeyNeedles, scanRun } from "./support/secrets";
 import {
   certificatesOutput,
+  cliOutput,
   createStack,
   outputs,
   previewPlan,
@@ -45,6 +53,7 @@ import {
   setConfig,
   STACK,
   stateCertificates,
+  stateKeys,
   up,
 } from "./support/pulumi";
 
@@ -62,6 +71,7 @@ const WORKLOADS = [
   "kube-system/daemonset/kube-proxy",
 ];
 const RESTART_ANNOTATION = "rotate-certs/restarted-for";
+const ROTATE_DIR = "/etc/kubernetes/rotate-certs";
 const ETCD_KEY = "/e2e/written-before-rotation";
 
 function output(r: RunResult): string {
@@ -102,6 +112,34 @@ describe("pulumi up on the lab cluster", function () {
   let server = "";
   /** Certificates (logical name → PEM) in state after the first run that created them. */
   let firstCerts: Record<string, string> = {};
+  /** The cluster after the first rotation: what the rollback after the second one restores. */
+  const first = {
+    kubeconfig: path.join(tmp.dir, "first-kubeconfig.json"),
+    etcd: {
+      ca: path.join(tmp.dir, "first-ca.crt"),
+      cert: path.join(tmp.dir, "first-etcdclient.crt"),
+      key: path.join(tmp.dir, "first-etcdclient.key"),
+    } as EtcdCredentials,
+    apiModel: "",
+    files: {} as Record<string, Map<string, FileFacts>>,
+  };
+  /** Every private key of the run (the lab's, each rotation's), for the secret scan. */
+  const needles: Needle[] = [];
+  const started = Date.now();
+  async function collectStateKeys(label: string): Promise<void> {
+    for (const [name, pem] of Object.entries(await stateKeys()))
+      needles.push(...keyNeedles(pem, `${label} ${name}`));
+  }
+  /** What the rotation left on a node beside the certificates. */
+  async function leftovers(n: string): Promise<string> {
+    return rootScript(
+      n,
+      `for p in ${ROTATE_DIR}/certs /etc/kubernetes/certs.bak ${ROTATE_DIR}/backup; do
+         [ -e "$p" ] && echo "present $p" || echo "absent $p"; done
+       echo "backup-for $(cat ${ROTATE_DIR}/backup-rotation-id 2>/dev/null || echo -)"
+       echo "finalized $(cat ${ROTATE_DIR}/finalized-rotation-id 2>/dev/null || echo -)"`,
+    );
+  }
 
   const pid1 = (n: string) =>
     fs.readFileSync(path.join(repoRoot, ".work", "lab", "nodes", n, "pid1"), "utf8").trim();
@@ -125,6 +163,7 @@ describe("pulumi up on the lab cluster", function () {
     record("labUp", (Date.now() - t0) / 1000);
     nodes = [...inventory().nodes];
     server = `https://${masters()[0].ip}:443`;
+    needles.push(...labKeyNeedles());
     // Shorter gates than a real cluster needs: a stuck step fails in minutes, not twenty.
     await createStack({
       rotationId: "e2e-1",
@@ -202,6 +241,48 @@ describe("pulumi up on the lab cluster", function () {
     await removeStack();
     tmp.cleanup();
     if (process.env.E2E_KEEP_LAB !== "1") await labDown();
+  });
+
+  it("refuses the lab's passphrase for a cluster the lab did not make, before anything exists", async function () {
+    this.timeout(600_000);
+    // The lab's cluster folder without the lab's marker: what an operator's real cluster looks
+    // like to the program, under the passphrase lab-env.sh exports.
+    const copy = privateDir("aks-e2e-notlab-");
+    const other = `${STACK}-notlab`;
+    try {
+      const cluster = path.join(copy.dir, "mycluster");
+      fs.cpSync(outputDir, cluster, {
+        recursive: true,
+        filter: (src) => path.basename(src) !== ".aks-lab",
+      });
+      await createStack({ apiModel: cluster }, other);
+      for (const cmd of [
+        ["preview", "--non-interactive"],
+        ["up", "--yes", "--skip-preview", "--non-interactive"],
+      ]) {
+        const r = await pulumi([...cmd, "--stack", other]);
+        assert.notEqual(r.code, 0, `pulumi ${cmd[0]} ran under the lab's passphrase`);
+        assert.match(
+          output(r),
+          new RegExp(
+            `stack "${other}" is not the lab's \\(no \\.aks-lab in ${cluster}\\), yet its keys would be encrypted with the lab's public passphrase: put a passphrase of your own in a file and export PULUMI_CONFIG_PASSPHRASE_FILE=<file>`,
+          ),
+        );
+      }
+      const state = await pulumiOk(["stack", "export", "--stack", other]);
+      const types = (
+        (JSON.parse(state.stdout) as { deployment: { resources?: { type: string }[] } }).deployment
+          .resources ?? []
+      ).map((r) => r.type);
+      assert.deepEqual(
+        types.filter((t) => t !== "pulumi:pulumi:Stack"),
+        [],
+        "resources exist after the refusal",
+      );
+    } finally {
+      await removeStack(other);
+      copy.cleanup();
+    }
   });
 
   it("refuses to start while etcd is unhealthy on one master, and changes no file", async function () {
@@ -342,8 +423,11 @@ describe("pulumi up on the lab cluster", function () {
     record("rerunAfterInterruptions", d.seconds);
   });
 
-  /** The effects of a completed rotation, checked from outside; used after both rotations. */
-  async function assertRotated(): Promise<void> {
+  /**
+   * The effects of a completed rotation, checked from outside; used after both rotations.
+   * `previous`: the apimodel.json and kubeconfig this rotation replaced (kept .before-rotation).
+   */
+  async function assertRotated(previous: { apiModel: string; kubeconfig: string }): Promise<void> {
     const certs = await certificatesOutput();
     const state = await stateCertificates();
     // The outputs describe the certificates in state.
@@ -537,14 +621,25 @@ describe("pulumi up on the lab cluster", function () {
     );
     assert.equal(
       fs.readFileSync(apiModelPath + BACKUP_SUFFIX, "utf8"),
-      old.apiModel,
-      "apimodel.json backup",
+      previous.apiModel,
+      "apimodel.json backup: not the file this rotation replaced",
     );
     assert.equal(
       fs.readFileSync(kubeconfigPath + BACKUP_SUFFIX, "utf8"),
-      fs.readFileSync(old.kubeconfig, "utf8"),
-      "kubeconfig backup",
+      fs.readFileSync(previous.kubeconfig, "utf8"),
+      "kubeconfig backup: not the file this rotation replaced",
     );
+    // Every node: the staged copies of the new keys are gone once verified; the backup is this
+    // rotation's, kept for the rollback.
+    const rotationId = (await outputs()).rotationId;
+    for (const n of nodes) {
+      assert.equal(
+        await leftovers(n.name),
+        `absent ${ROTATE_DIR}/certs\npresent /etc/kubernetes/certs.bak\npresent ${ROTATE_DIR}/backup\n` +
+          `backup-for ${String(rotationId)}\nfinalized -\n`,
+        `${n.name}: what the rotation left`,
+      );
+    }
     const kc = JSON.parse(fs.readFileSync(kubeconfigPath, "utf8")) as {
       users: { user: { "client-certificate-data": string } }[];
     };
@@ -554,7 +649,8 @@ describe("pulumi up on the lab cluster", function () {
 
   it("leaves the new certificates everywhere and the old credentials refused", async function () {
     this.timeout(600_000);
-    await assertRotated();
+    await assertRotated({ apiModel: old.apiModel, kubeconfig: old.kubeconfig });
+    await collectStateKeys("e2e-1");
     // Every node rebooted (the lab boots a node again in a fresh PID namespace).
     for (const n of nodes)
       assert.notEqual(pid1(n.name), old.pid1[n.name], `${n.name} did not reboot`);
@@ -580,6 +676,25 @@ describe("pulumi up on the lab cluster", function () {
   it("plans the whole rotation again for a new rotation id, and up does it", async function () {
     this.timeout(3_600_000);
     const before = await certificatesOutput();
+    // The cluster as the first rotation left it: the second one's backup, the rollback's target.
+    fs.copyFileSync(kubeconfigPath, first.kubeconfig);
+    first.apiModel = fs.readFileSync(apiModelPath, "utf8");
+    const m0 = masters()[0].name;
+    for (const [file, dest] of [
+      ["ca.crt", first.etcd.ca],
+      ["etcdclient.crt", first.etcd.cert],
+      ["etcdclient.key", first.etcd.key],
+    ]) {
+      fs.writeFileSync(dest, await readNodeFile(m0, `/etc/kubernetes/certs/${file}`), {
+        mode: 0o600,
+      });
+    }
+    for (const n of nodes) {
+      first.files[n.name] = await fileFacts(
+        n.name,
+        expectedFiles(n).map((f) => f.path),
+      );
+    }
     await setConfig("rotationId", "e2e-2");
     const plan = await previewPlan();
     assert.equal(plan.code, 0, "preview failed");
@@ -615,11 +730,30 @@ describe("pulumi up on the lab cluster", function () {
         `${id} was not rotated again`,
       );
     }
-    await assertRotated();
+    await assertRotated({ apiModel: first.apiModel, kubeconfig: first.kubeconfig });
     const out = await outputs();
     assert.equal(out.rotationDone, "verified and persisted");
+    await collectStateKeys("e2e-2");
+    // The backup re-armed: every node's certs.bak holds the first rotation's files, not the lab's.
+    for (const n of nodes) {
+      const want = first.files[n.name];
+      const bak = await fileFacts(
+        n.name,
+        [...want.keys()].map((p) =>
+          p.replace("/etc/kubernetes/certs/", "/etc/kubernetes/certs.bak/"),
+        ),
+      );
+      for (const [p, was] of want) {
+        const got = bak.get(p.replace("/etc/kubernetes/certs/", "/etc/kubernetes/certs.bak/"));
+        assert.equal(
+          got?.sha256,
+          was.sha256,
+          `${n.name}: certs.bak does not hold the first rotation's ${p}`,
+        );
+      }
+    }
   });
-  it("rolls every node back to the certificates it had before the first rotation (action=rollback)", async function () {
+  it("rolls every node back one rotation, to the first rotation's certificates (action=rollback)", async function () {
     this.timeout(3_600_000);
     const rotated = path.join(tmp.dir, "rotated-kubeconfig.json");
     fs.copyFileSync(kubeconfigPath, rotated);
@@ -630,24 +764,25 @@ describe("pulumi up on the lab cluster", function () {
     record("rollback", (Date.now() - t0) / 1000);
     assert.equal((await outputs()).rollbackDone, "rolled back to the pre-rotation certificates");
 
-    // Every certificate and key file on every node is the lab's own again, mode and owner too.
+    // Every certificate and key file on every node is the first rotation's again (the backup
+    // belongs to the last rotation), mode and owner too.
     for (const n of nodes) {
-      const now = await fileFacts(n.name, [...old.files[n.name].keys()]);
-      for (const [p, was] of old.files[n.name]) {
+      const now = await fileFacts(n.name, [...first.files[n.name].keys()]);
+      for (const [p, was] of first.files[n.name]) {
         const got = now.get(p);
         assert.ok(got, `${n.name}: ${p} missing after the rollback`);
-        assert.deepEqual(got, was, `${n.name}: ${p} is not the pre-rotation file`);
+        assert.deepEqual(got, was, `${n.name}: ${p} is not the first rotation's file`);
       }
     }
-    // The operator's files are the pre-rotation ones again.
-    assert.equal(fs.readFileSync(apiModelPath, "utf8"), old.apiModel, "apimodel.json");
+    // The operator's files are the first rotation's again.
+    assert.equal(fs.readFileSync(apiModelPath, "utf8"), first.apiModel, "apimodel.json");
     assert.equal(
       fs.readFileSync(kubeconfigPath, "utf8"),
-      fs.readFileSync(old.kubeconfig, "utf8"),
+      fs.readFileSync(first.kubeconfig, "utf8"),
       "the admin kubeconfig",
     );
-    // The API server presents the original certificate everywhere.
-    const original = JSON.parse(old.apiModel) as {
+    // The API server presents the first rotation's certificate everywhere.
+    const original = JSON.parse(first.apiModel) as {
       properties: { certificateProfile: { apiServerCertificate: string } };
     };
     const originalApiServer = fingerprintOf(
@@ -656,9 +791,10 @@ describe("pulumi up on the lab cluster", function () {
     for (const ip of [...masters().map((m) => m.ip), inventory().internalLbIP]) {
       assert.equal(await servedFingerprint(ip), originalApiServer, `API server at ${ip}`);
     }
-    // The original admin kubeconfig works and every node is Ready; the rotated one is refused.
-    const nodesNow = await kubectl(old.kubeconfig, server, ["get", "nodes", "-o", "json"]);
-    assertOk(nodesNow, "kubectl with the pre-rotation admin kubeconfig");
+    // The first rotation's admin kubeconfig works and every node is Ready; the second rotation's
+    // and the lab's original are refused.
+    const nodesNow = await kubectl(first.kubeconfig, server, ["get", "nodes", "-o", "json"]);
+    assertOk(nodesNow, "kubectl with the first rotation's admin kubeconfig");
     const items = (
       JSON.parse(nodesNow.stdout) as {
         items: {
@@ -673,23 +809,81 @@ describe("pulumi up on the lab cluster", function () {
         ?.status.conditions.find((c) => c.type === "Ready");
       assert.equal(ready?.status, "True", `node ${n.name} not Ready after the rollback`);
     }
-    const refused = await kubectl(rotated, server, ["--insecure-skip-tls-verify", "get", "nodes"]);
-    assert.notEqual(refused.code, 0, "the rotated admin client certificate is still accepted");
-    // etcd takes the original client certificate again and kept the data.
-    const got = await etcdctl(`https://${masters()[0].ip}:2379`, old.etcd, [
+    for (const k of [rotated, old.kubeconfig]) {
+      const refused = await kubectl(k, server, ["--insecure-skip-tls-verify", "get", "nodes"]);
+      assert.notEqual(refused.code, 0, `${path.basename(k)}: its client certificate is accepted`);
+    }
+    // etcd takes the first rotation's client certificate again and kept the data.
+    const got = await etcdctl(`https://${masters()[0].ip}:2379`, first.etcd, [
       "get",
       ETCD_KEY,
       "--print-value-only",
     ]);
-    assertOk(got, "etcdctl with the pre-rotation client certificate");
+    assertOk(got, "etcdctl with the first rotation's client certificate");
     assert.equal(got.stdout.trim(), etcdValue, "data written before the rotation is lost");
-    // The legacy token Secret was re-issued once more, under the original key.
-    const secret = await probeSecret(old.kubeconfig, "token");
+    // The legacy token Secret was re-issued once more, under the first rotation's key.
+    const secret = await probeSecret(first.kubeconfig, "token");
     assertOk(secret, "the probe-token Secret after the rollback");
     const token = decoded(secret);
     assertOk(
-      await kubectlToken(old.ca, server, token, ["get", "pods", "-n", "lab-workloads"]),
+      await kubectlToken(first.etcd.ca, server, token, ["get", "pods", "-n", "lab-workloads"]),
       "the legacy token after the rollback",
     );
+  });
+
+  it("finalizes: rotates again, proves the cluster, then leaves no backup (action=finalize)", async function () {
+    this.timeout(3_600_000);
+    await setConfig("action", "finalize");
+    // The rollback removed the rotation's steps from state: finalize brings the second rotation
+    // back first (its backup, taken for e2e-2, is kept), then removes every backup.
+    const preview = await pulumi(["preview", "--non-interactive", "--stack", STACK]);
+    assertOk(preview, "pulumi preview with action=finalize");
+    assert.match(preview.stdout, /finalizePlan/);
+    assert.match(
+      preview.stdout,
+      /\/etc\/kubernetes\/certs\.bak \(the certificates the rotation replaced\)/,
+    );
+    assert.match(preview.stdout, /apimodel\.json\.before-rotation/);
+    const t0 = Date.now();
+    const r = await up();
+    assertOk(r, "pulumi up with action=finalize");
+    record("rotationAndFinalize", (Date.now() - t0) / 1000);
+    const out = await outputs();
+    assert.equal(out.finalizeDone, "rotation e2e-2 finalized: no backup left");
+    for (const n of nodes) {
+      assert.equal(
+        await leftovers(n.name),
+        `absent ${ROTATE_DIR}/certs\nabsent /etc/kubernetes/certs.bak\nabsent ${ROTATE_DIR}/backup\n` +
+          "backup-for -\nfinalized e2e-2\n",
+        `${n.name}: a backup is left after finalize`,
+      );
+    }
+    for (const f of [apiModelPath, kubeconfigPath])
+      assert.ok(!fs.existsSync(f + BACKUP_SUFFIX), `${f}${BACKUP_SUFFIX} is left`);
+    assertOk(await kubectl(kubeconfigPath, server, ["get", "nodes"]), "the cluster after finalize");
+
+    // No rollback after finalize: refused at the check, before anything changes.
+    await setConfig("action", "rollback");
+    const refused = await up();
+    assert.notEqual(refused.code, 0, "a rollback ran after finalize");
+    assert.match(output(refused), /was finalized, there is nothing to roll back to/);
+    assertOk(
+      await kubectl(kubeconfigPath, server, ["get", "nodes"]),
+      "the cluster after the refusal",
+    );
+  });
+
+  it("leaves no private key in plain text in the state, .work/, the engine's logs or the CLI's output", function () {
+    this.timeout(300_000);
+    const report = scanRun(needles, cliOutput(), started);
+    assert.ok(
+      report.stateFiles.some((f) => f.includes(`${path.sep}history${path.sep}`)),
+      "no state history scanned",
+    );
+    assert.ok(needles.length > 30, `only ${needles.length} key fragments to look for`);
+    console.log(
+      `      secret scan: ${report.files} files and ${cliOutput().length} characters of CLI output, ${needles.length} key fragments`,
+    );
+    assert.deepEqual(report.findings, [], "private keys in plain text");
   });
 });

@@ -8,6 +8,8 @@ import { Sandbox, bundleLine, makePkiScript, sha256 } from "./scripts-sandbox";
 const NODE = "k8s-master-12345678-0";
 const CERTS = "/etc/kubernetes/certs";
 const ADMIN_KUBECONFIG = "/home/azureuser/.kube/config";
+const BACKUP_ID = "/etc/kubernetes/rotate-certs/backup-rotation-id";
+const STAGING = "/etc/kubernetes/rotate-certs/certs";
 
 // AKS Engine's layout of a master (aks-engine-cluster.md §4): keys 0600, certs 0644, root except
 // the etcd server key and the peer pair, owned by etcd.
@@ -209,10 +211,14 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
   });
 
   describe("backup.sh", () => {
-    it("copies the current certs and kubeconfigs once; the first backup wins", () => {
-      const { first, second } = twice("backup.sh", ["azureuser"]);
-      assert.match(first, /backed up 15 files to \/etc\/kubernetes\/certs.bak and 2 kubeconfigs/);
-      assert.match(second, /first backup wins, nothing to do/);
+    it("copies the current certs and kubeconfigs for the rotation, once", () => {
+      const { first, second } = twice("backup.sh", ["azureuser", "r1"]);
+      assert.match(
+        first,
+        /backed up 15 files to \/etc\/kubernetes\/certs.bak and 2 kubeconfigs to \S+ for rotation r1$/m,
+      );
+      assert.match(second, /certs.bak holds the certificates rotation r1 replaces; nothing to do/);
+      assert.strictEqual(node.must(`cat ${BACKUP_ID}`), "r1\n");
       assert.strictEqual(
         node.must("sha256sum < /etc/kubernetes/certs.bak/ca.key"),
         node.must("sha256sum < /var/tmp/old/ca.key"),
@@ -308,9 +314,9 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
       assert.match(v, /16 files match/);
     });
 
-    it("keeps the first backup after the install", () => {
-      const res = node.script("backup.sh", ["azureuser"]);
-      assert.match(res.stdout, /first backup wins/);
+    it("keeps the backup of the same rotation after the install", () => {
+      const res = node.script("backup.sh", ["azureuser", "r1"]);
+      assert.match(res.stdout, /rotation r1 replaces; nothing to do/);
       assert.strictEqual(
         node.must("sha256sum < /etc/kubernetes/certs.bak/apiserver.key"),
         node.must("sha256sum < /var/tmp/old/apiserver.key"),
@@ -369,6 +375,96 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
         value.replace(/^\s/, "").trim(),
         node.must("cat /var/tmp/old/proxy.crt").trim(),
       );
+    });
+  });
+  describe("backup.sh re-arms per rotation; cleanup.sh", () => {
+    const sums = (dir: string) =>
+      node.must(`cd ${dir} && sha256sum ${MASTER_FILES.map(([f]) => f).join(" ")}`);
+    const allPaths = () => [...newContent.keys()];
+    let newerBundle = "";
+
+    before(() => {
+      // Rotation r1 completed: its files in place (the rollback tests put the old ones back).
+      assert.strictEqual(node.script("install.sh", allPaths()).code, 0);
+      node.must(makePkiScript("/var/tmp/newer", "newer-ca"));
+      const lines = MASTER_FILES.map(([f, mode, owner]) =>
+        bundleLine(`${CERTS}/${f}`, mode, owner, node.must(`cat /var/tmp/newer/${f}`)),
+      );
+      lines.push(
+        bundleLine(ADMIN_KUBECONFIG, "0600", "azureuser:azureuser", "newer admin kubeconfig\n"),
+      );
+      newerBundle = lines.join("\n") + "\n";
+    });
+
+    it("cleanup.sh staging removes the staged copies once; verify.sh still checks the files", () => {
+      const { first, second } = twice("cleanup.sh", ["staging"]);
+      assert.match(first, new RegExp(`removing ${STAGING} \\(16 files\\)`));
+      assert.match(second, /nothing staged; nothing to do/);
+      assert.strictEqual(node.sh(`test -e ${STAGING}`).code, 1);
+      assert.match(node.must("ls /etc/kubernetes/rotate-certs"), /manifest/);
+      assert.match(twice("verify.sh").first, /16 files match/);
+      assert.strictEqual(node.sh("grep -rl 'PRIVATE KEY' /etc/kubernetes/rotate-certs").stdout, "");
+    });
+
+    it("re-takes the backup for a new rotation from the files it replaces, once", () => {
+      assert.strictEqual(node.script("stage.sh", [], newerBundle).code, 0);
+      const { first, second } = twice("backup.sh", ["azureuser", "r2"]);
+      assert.match(first, /for rotation r2 \(replacing the backup of rotation r1\)$/m);
+      assert.match(second, /rotation r2 replaces; nothing to do/);
+      // The backup is rotation r1's set now: a rollback goes back one rotation, not two.
+      assert.strictEqual(sums("/etc/kubernetes/certs.bak"), sums("/var/tmp/new"));
+      assert.strictEqual(
+        node.must(`cat /etc/kubernetes/rotate-certs/backup${ADMIN_KUBECONFIG}`),
+        "new admin kubeconfig\n",
+      );
+      assert.strictEqual(node.must(`cat ${BACKUP_ID}`), "r2\n");
+    });
+
+    it("never re-takes it from files of the rotation already installed (an interrupted rerun)", () => {
+      assert.strictEqual(node.script("install.sh", ETCD_FILES).code, 0);
+      // A backup without an id (an older version's) would otherwise be re-taken: it is claimed.
+      node.must(`rm ${BACKUP_ID}`);
+      const res = node.script("backup.sh", ["azureuser", "r2"]);
+      assert.strictEqual(res.code, 0, res.stderr);
+      assert.match(
+        res.stdout,
+        /kept \/etc\/kubernetes\/certs.bak \(rotation unrecorded\) for rotation r2: 7 of its files are installed already/,
+      );
+      assert.strictEqual(sums("/etc/kubernetes/certs.bak"), sums("/var/tmp/new"));
+      assert.strictEqual(node.must(`cat ${BACKUP_ID}`), "r2\n");
+    });
+
+    it("rolls back one rotation: to rotation r1's files", () => {
+      assert.strictEqual(node.script("install.sh", allPaths()).code, 0);
+      assert.match(node.must(`cat ${ADMIN_KUBECONFIG}`), /newer admin kubeconfig/);
+      assert.match(twice("rollback.sh").first, /16 restored, 1 unchanged/);
+      assert.strictEqual(sums(CERTS), sums("/var/tmp/new"));
+      assert.strictEqual(node.must(`cat ${ADMIN_KUBECONFIG}`), "new admin kubeconfig\n");
+    });
+
+    it("cleanup.sh backup removes the backup and what is staged, once; then no rollback, no new backup", () => {
+      assert.strictEqual(node.script("install.sh", allPaths()).code, 0);
+      const { first, second } = twice("cleanup.sh", ["backup", "r2"]);
+      assert.match(first, new RegExp(`removing ${STAGING} \\(16 files\\)`));
+      assert.match(first, /removing \/etc\/kubernetes\/certs.bak \(15 files\)/);
+      assert.match(first, /removing \/etc\/kubernetes\/rotate-certs\/backup \(2 files\)/);
+      assert.match(first, /rotation r2 finalized: no backup left on this node/);
+      assert.match(second, /rotation r2 is finalized already; nothing to do/);
+      assert.strictEqual(
+        node.must("ls /etc/kubernetes/rotate-certs; ls -d /etc/kubernetes/certs.bak 2>&1 || true"),
+        "finalized-rotation-id\nmanifest\nls: cannot access '/etc/kubernetes/certs.bak': No such file or directory\n",
+      );
+      const check = node.script("rollback.sh", ["check", `${CERTS}/ca.crt`]);
+      assert.strictEqual(check.code, 1);
+      assert.match(check.stderr, /rotation r2 was finalized, there is nothing to roll back to/);
+      const again = twice("backup.sh", ["azureuser", "r2"]);
+      assert.match(again.first, /no backup, and 16 files of rotation r2 are installed already/);
+      assert.strictEqual(node.sh("test -e /etc/kubernetes/certs.bak").code, 1);
+    });
+
+    it("cleanup.sh refuses a bad mode or rotation id", () => {
+      assert.match(node.script("cleanup.sh", ["all"]).stderr, /usage: cleanup.sh staging/);
+      assert.match(node.script("cleanup.sh", ["backup", "a b"]).stderr, /bad rotation id 'a b'/);
     });
   });
 });

@@ -609,7 +609,7 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
   });
 
   describe("write-file.sh (operator side)", () => {
-    it("writes once, keeps the first backup, and a second run changes nothing", () => {
+    it("writes once, keeps the file it replaced each time it replaces one, and a second run changes nothing", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "write-file-"));
       try {
         const dest = path.join(dir, "kubeconfig", "kubeconfig.local.json");
@@ -630,12 +630,15 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
         assert.match(second.stdout, /unchanged/);
         assert.strictEqual(fs.statSync(dest).mtimeMs, stat.mtimeMs);
         assert.strictEqual((stat.mode & 0o777).toString(8), "600");
+        assert.strictEqual(fs.readFileSync(backup, "utf8"), "old\n", "a rerun keeps the backup");
+        // The next rotation replaces "new": the backup re-arms with it (a rollback goes back one).
         run("newer\n");
-        assert.strictEqual(fs.readFileSync(backup, "utf8"), "old\n", "the first backup wins");
+        assert.strictEqual(fs.readFileSync(backup, "utf8"), "new\n", "the backup did not re-arm");
+        assert.strictEqual((fs.statSync(backup).mode & 0o777).toString(8), "600");
         assert.strictEqual(run("").status, 1);
         // restore-file.sh, the rollback's counterpart: puts the backup back, once.
         assert.match(run("", "restore-file.sh").stdout, /restored/);
-        assert.strictEqual(fs.readFileSync(dest, "utf8"), "old\n");
+        assert.strictEqual(fs.readFileSync(dest, "utf8"), "new\n");
         const m = fs.statSync(dest).mtimeMs;
         assert.match(run("", "restore-file.sh").stdout, /already equals/);
         assert.strictEqual(fs.statSync(dest).mtimeMs, m);

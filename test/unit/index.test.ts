@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { LAB_PASSPHRASE } from "../../components/config";
 import { tempDir } from "./support/fixtures";
 import { installMocks, valueOf } from "./support/pulumiMocks";
 import { FAKE_SSH_KEY as KEY, runProgram, writeOutputFolder } from "./support/program";
@@ -17,11 +19,18 @@ const ROTATE_OUTPUTS = ["barePods", "clusterRecord", "kubeconfig", "rotationDone
 describe("index.ts (the program)", () => {
   let dir: string;
   let cleanup: () => void;
+  const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
   before(() => {
+    // The stack ("unit") is not the lab's: it needs a passphrase of its own (stackSecrets.ts).
+    process.env.PULUMI_CONFIG_PASSPHRASE = "unit-test-passphrase";
     ({ dir, cleanup } = tempDir());
     writeOutputFolder(dir);
   });
-  after(() => cleanup());
+  after(() => {
+    cleanup();
+    if (passphrase === undefined) delete process.env.PULUMI_CONFIG_PASSPHRASE;
+    else process.env.PULUMI_CONFIG_PASSPHRASE = passphrase;
+  });
 
   it("exports the new certificate table by identity, without key material", async () => {
     await installMocks();
@@ -52,6 +61,24 @@ describe("index.ts (the program)", () => {
       "etcdpeer1",
       "etcdpeer2",
     ]);
+  });
+
+  it("refuses a cluster the lab did not make under the lab's passphrase, before registering anything", async () => {
+    const registrations = await installMocks();
+    process.env.PULUMI_CONFIG_PASSPHRASE = LAB_PASSPHRASE;
+    try {
+      assert.throws(
+        () => runProgram({ apiModel: dir, rotationId: "1", sshVerifyHostKeys: "false" }),
+        (err: Error) =>
+          err instanceof pulumi.RunError &&
+          err.message.startsWith(
+            `stack "unit" is not the lab's (no .aks-lab in ${dir}), yet its keys would be encrypted with the lab's public passphrase: `,
+          ),
+      );
+      assert.deepEqual(registrations, []);
+    } finally {
+      process.env.PULUMI_CONFIG_PASSPHRASE = "unit-test-passphrase";
+    }
   });
 
   it("accepts the SSH key as an encrypted stack value and refuses it in plain text", async () => {
@@ -91,5 +118,28 @@ describe("index.ts (the program)", () => {
     assert.ok(registrations.some((r) => r.type === "tls:index/privateKey:PrivateKey"));
     assert.deepEqual(Object.keys(exports).sort(), [...COMMON_OUTPUTS, "rollbackDone"].sort());
     assert.ok(Object.values(exports).every((v) => v !== undefined));
+  });
+
+  it("keeps the rotation and adds finalize with action finalize, its plan a plain output", async () => {
+    const registrations = await installMocks();
+    const exports = runProgram({
+      apiModel: dir,
+      rotationId: "1",
+      sshVerifyHostKeys: "false",
+      action: "finalize",
+    });
+    assert.match(
+      await valueOf(exports.finalizeDone as pulumi.Output<string>),
+      /^rotation 1 finalized/,
+    );
+    const names = registrations.map((r) => r.name);
+    assert.ok(names.includes("persist-local-apimodel"), "the rotation's graph is gone");
+    assert.ok(names.some((n) => /^finalize-k8s-master-\d+-0-backup$/.test(n)));
+    const plan = exports.finalizePlan as Record<string, string[]>;
+    assert.deepEqual(plan.local, [
+      path.join(dir, "apimodel.json.before-rotation"),
+      path.join(dir, "kubeconfig", "kubeconfig.local.json.before-rotation"),
+    ]);
+    assert.equal(exports.rollbackDone, undefined);
   });
 });

@@ -8,8 +8,8 @@
 #                       (unless already set): no download is ever attempted
 #   PULUMI_BACKEND_URL  file://<project>/.work/pulumi-state, unless already set or PULUMI_HOME
 #                       has a `pulumi login` (Pulumi Cloud, azblob://…, …)
-#   PULUMI_CONFIG_PASSPHRASE  the lab default "aks-rotate-certs-lab", unless a passphrase or a
-#                       PULUMI_CONFIG_PASSPHRASE_FILE is already set
+# No passphrase: a stack's keys are protected by the operator's own (PULUMI_CONFIG_PASSPHRASE_FILE)
+# or by a secrets provider. The lab's stacks get the lab's public one from lab-env.sh.
 # shellcheck source-path=SCRIPTDIR source=paths.sh
 source "$(dirname "${BASH_SOURCE[0]}")/paths.sh"
 
@@ -39,8 +39,4 @@ if [ -z "${PULUMI_BACKEND_URL:-}" ] &&
   ! grep -Eqs '"current": *"[^"]+"' "$PULUMI_HOME/credentials.json"; then
   mkdir -p "$PROJECT_ROOT/.work/pulumi-state"
   export PULUMI_BACKEND_URL="file://$PROJECT_ROOT/.work/pulumi-state"
-fi
-
-if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
-  export PULUMI_CONFIG_PASSPHRASE="aks-rotate-certs-lab"
 fi

@@ -1,5 +1,5 @@
-// The project's own Pulumi engine (tools/pulumi/env.sh: offline CLI, file backend in .work/,
-// lab passphrase) on a stack of the end-to-end tests, created from the lab stack's config.
+// The project's own Pulumi engine (tools/pulumi/lab-env.sh: offline CLI, file backend in .work/,
+// the lab's passphrase) on a stack of the end-to-end tests, created from the lab stack's config.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot, run, type RunOptions, type RunResult } from "../../support/proc";
@@ -9,12 +9,26 @@ export const STACK = process.env.E2E_STACK ?? "e2e";
 /** The lab stack's committed config; its stack need not exist in the backend (a fresh clone has none). */
 const TEMPLATE_STACK = "dev";
 
-export function pulumi(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+/**
+ * Everything the CLI printed in this run, for the secret scan (support/secrets.ts). The tests'
+ * own `--show-secrets` reads are left out: they ask for the keys.
+ */
+const printed: string[] = [];
+export function cliOutput(): string {
+  return printed.join("\n");
+}
+
+export async function pulumi(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   // `exec`: the child is the CLI itself, so a signal sent to it reaches the engine.
-  return run("bash", ["-c", 'source tools/pulumi/env.sh && exec pulumi "$@"', "pulumi", ...args], {
-    timeoutMs: 1_800_000,
-    ...opts,
-  });
+  const r = await run(
+    "bash",
+    ["-c", 'source tools/pulumi/lab-env.sh && exec pulumi "$@"', "pulumi", ...args],
+    { timeoutMs: 1_800_000, ...opts },
+  );
+  if (!args.includes("--show-secrets")) {
+    printed.push(`$ pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
+  }
+  return r;
 }
 
 export async function pulumiOk(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -32,21 +46,24 @@ const stackFile = (stack: string) => path.join(repoRoot, `Pulumi.${stack}.yaml`)
  * before `stack init` rather than with `pulumi config cp`, which needs the template stack in the
  * backend; the copied encryptionsalt matches the lab passphrase, so `stack init` keeps it.
  */
-export async function createStack(config: Record<string, string>): Promise<void> {
-  await removeStack();
-  fs.copyFileSync(stackFile(TEMPLATE_STACK), stackFile(STACK));
-  await pulumiOk(["stack", "init", STACK, "--no-select", "--non-interactive"]);
-  for (const [k, v] of Object.entries(config)) await setConfig(k, v);
+export async function createStack(
+  config: Record<string, string>,
+  stack: string = STACK,
+): Promise<void> {
+  await removeStack(stack);
+  fs.copyFileSync(stackFile(TEMPLATE_STACK), stackFile(stack));
+  await pulumiOk(["stack", "init", stack, "--no-select", "--non-interactive"]);
+  for (const [k, v] of Object.entries(config)) await setConfig(k, v, stack);
 }
 
-export async function setConfig(key: string, value: string): Promise<void> {
-  await pulumiOk(["config", "set", "--stack", STACK, key, value]);
+export async function setConfig(key: string, value: string, stack: string = STACK): Promise<void> {
+  await pulumiOk(["config", "set", "--stack", stack, key, value]);
 }
 
 /** Removes the stack, its state and its Pulumi.<stack>.yaml; a missing stack is fine. */
-export async function removeStack(): Promise<void> {
-  await pulumi(["stack", "rm", STACK, "--yes", "--force", "--non-interactive"]);
-  fs.rmSync(stackFile(STACK), { force: true });
+export async function removeStack(stack: string = STACK): Promise<void> {
+  await pulumi(["stack", "rm", stack, "--yes", "--force", "--non-interactive"]);
+  fs.rmSync(stackFile(stack), { force: true });
 }
 
 export function up(extra: readonly string[] = [], opts: RunOptions = {}): Promise<RunResult> {
@@ -96,6 +113,32 @@ export async function stateCertificates(): Promise<Record<string, string>> {
     if (typeof pem === "string") certs[res.urn.split("::").pop()!] = pem;
   }
   return certs;
+}
+
+/**
+ * A secret as `stack export --show-secrets` prints it: `{"4dabf…": "1b47…", "plaintext": <the
+ * value, JSON-encoded>}`; anything else as it is.
+ */
+function revealed(v: unknown): unknown {
+  if (typeof v === "object" && v !== null && "plaintext" in v) {
+    const p = (v as { plaintext: unknown }).plaintext;
+    return typeof p === "string" ? (JSON.parse(p) as unknown) : p;
+  }
+  return v;
+}
+
+/** The private keys in the stack's state (tls PrivateKey resources): logical name → PEM. */
+export async function stateKeys(): Promise<Record<string, string>> {
+  const r = await pulumiOk(["stack", "export", "--show-secrets", "--stack", STACK]);
+  const state = JSON.parse(r.stdout) as { deployment: { resources?: StateResource[] } };
+  const keys: Record<string, string> = {};
+  for (const res of state.deployment.resources ?? []) {
+    const pem = revealed(res.outputs?.privateKeyPem);
+    if (res.type === "tls:index/privateKey:PrivateKey" && typeof pem === "string")
+      keys[res.urn.split("::").pop()!] = pem;
+  }
+  if (Object.keys(keys).length === 0) throw new Error("no private key found in the state export");
+  return keys;
 }
 
 /** The resources a `pulumi preview --json` plans to touch: operation → logical names. */

@@ -1,4 +1,5 @@
-// The `action` key: what `pulumi up` does, rotate (default) or roll back to the nodes' backup.
+// The `action` key: what `pulumi up` does, rotate (default), roll back to the nodes' backup, or
+// finalize (remove the backups).
 import assert from "node:assert/strict";
 import { validateConfig } from "../../../components/config";
 import { InputError } from "../../../components/types";
@@ -11,8 +12,9 @@ describe("config action", () => {
     assert.equal(validateConfig({ ...BASE, action: "" }).action, "rotate");
   });
 
-  it("accepts rollback", () => {
+  it("accepts rollback and finalize", () => {
     assert.equal(validateConfig({ ...BASE, action: " rollback " }).action, "rollback");
+    assert.equal(validateConfig({ ...BASE, action: "finalize" }).action, "finalize");
   });
 
   it("refuses anything else with the exact problem line", () => {
@@ -21,7 +23,7 @@ describe("config action", () => {
       (err: unknown) => {
         assert.ok(err instanceof InputError);
         assert.deepEqual(err.problems, [
-          'config action: expected "rotate" or "rollback", got "undo".',
+          'config action: expected "rotate", "rollback", "finalize", got "undo".',
         ]);
         return true;
       },

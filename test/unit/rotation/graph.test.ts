@@ -40,7 +40,7 @@ describe("rotation graph (three masters, two agents)", function () {
 
   it("names every step <phase>-<node>-<step>", () => {
     const phases =
-      "deliver|preflight|stage|etcd|frontproxy|controlplane|kubelet|kubeproxy|kubeconfig|reboot|serviceaccounts|verify|persist";
+      "deliver|preflight|stage|etcd|frontproxy|controlplane|kubelet|kubeproxy|kubeconfig|reboot|serviceaccounts|verify|cleanup|persist";
     const nodeAlt = [...all, "local"].join("|");
     const re = new RegExp(`^(${phases})-(${nodeAlt})-[a-z]+$`);
     const bad = [...g.values()].filter((s) => s.type.startsWith("command:") && !re.test(s.name));
@@ -56,6 +56,32 @@ describe("rotation graph (three masters, two agents)", function () {
       waitsFor(`stage-${n}-certs`, preflight);
       waitsFor(`stage-${n}-backup`, preflight);
     }
+  });
+
+  it("backs a node up after staging it (backup.sh reads the staged manifest), for the rotation id", () => {
+    for (const n of all) {
+      assert.deepStrictEqual(g.get(`stage-${n}-backup`)!.dependsOn, [`stage-${n}-certs`]);
+      assert.match(String(plain(g.get(`stage-${n}-backup`)!.raw.create)), / azureuser r1$/);
+    }
+  });
+
+  it("removes every node's staged copies once the cluster verified, again when it is staged again", () => {
+    for (const n of all) {
+      const cleanup = g.get(`cleanup-${n}-staging`);
+      assert.ok(cleanup, `no cleanup-${n}-staging`);
+      assert.deepStrictEqual(
+        [...cleanup.dependsOn].sort(),
+        [`stage-${n}-certs`, `verify-${masters[0]}-cluster`].sort(),
+      );
+      assert.match(String(plain(cleanup.raw.create)), /remote\/cleanup\.sh staging$/);
+      assert.ok(
+        (plain(cleanup.raw.triggers) as unknown[]).includes(`stage-${n}-certs-id`),
+        `cleanup-${n}-staging does not re-run with its stage step`,
+      );
+    }
+    // Nothing of the rotation waits for the cleanup, and finalize is not there unless asked.
+    assert.ok(![...g.values()].some((s) => s.dependsOn.some((d) => d.startsWith("cleanup-"))));
+    assert.deepStrictEqual(names(/^finalize-/), []);
   });
 
   it("swaps etcd only once every node is staged and backed up, and restarts all members together", () => {

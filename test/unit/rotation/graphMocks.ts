@@ -6,7 +6,13 @@ import { SecretText, type SshPlan } from "../../../components/config";
 import type { ClusterModel } from "../../../components/cluster/model";
 import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
 import type { RotateConfig } from "../../../components/config";
-import { buildRotation, type RotationPki } from "../../../components/rotation";
+import {
+  buildFinalize,
+  buildRotation,
+  finalizeArgsFrom,
+  type RotationArgs,
+  type RotationPki,
+} from "../../../components/rotation";
 import { interceptRegistrations } from "../support/pulumiMocks";
 
 /** The marker Pulumi puts on a secret value in serialized inputs. */
@@ -93,6 +99,8 @@ export const ROLLOUT: RotateConfig["rollout"] = {
 export interface GraphOptions {
   readonly versions?: Record<string, number>;
   readonly rollout?: Partial<RotateConfig["rollout"]>;
+  /** Also the finalize steps (action "finalize"), as the Rotation component adds them. */
+  readonly finalize?: boolean;
 }
 
 /** Registers the whole rotation for `cluster` under fresh mocks; resolves to every step by name. */
@@ -102,15 +110,18 @@ export function buildGraph(
   options: GraphOptions = {},
 ): Promise<Map<string, Step>> {
   return recordGraph((parent) => {
-    buildRotation(parent, {
+    const args: RotationArgs = {
       cluster,
       files: planFiles(cluster),
       kubeconfigs: planKubeconfigs(cluster),
       pki: fakePki(options.versions),
       ssh: sshPlan(cluster),
       rollout: { ...ROLLOUT, ...options.rollout },
+      rotationId: "r1",
       paths: { apiModel, kubeconfig: "/tmp/out/kubeconfig/kubeconfig.local.json" },
-    });
+    };
+    const out = buildRotation(parent, args);
+    if (options.finalize === true) buildFinalize(parent, finalizeArgsFrom(args, out));
   });
 }
 

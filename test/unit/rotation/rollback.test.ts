@@ -119,6 +119,7 @@ describe("rollback", function () {
           pki: { content: () => assert.fail("the rollback reads no PKI") },
           ssh: sshPlan(cluster),
           rollout: ROLLOUT,
+          rotationId: "r1",
           paths: rollbackArgs(cluster).paths,
         },
         "r1",
