@@ -124,7 +124,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   {
     name: "unknown action",
     config: { action: "restore" },
-    firstLine: 'config action: expected "rotate" or "rollback", got "restore".',
+    firstLine: 'config action: expected "rotate", "rollback", "finalize", got "restore".',
   },
   {
     name: "unknown rebootStrategy",
