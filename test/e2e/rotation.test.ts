@@ -46,6 +46,7 @@ import {
   cliOutput,
   createStack,
   outputs,
+  PLUGIN_SET,
   previewPlan,
   pulumi,
   pulumiOk,
@@ -428,6 +429,8 @@ describe("pulumi up on the lab cluster", function () {
    * `previous`: the apimodel.json and kubeconfig this rotation replaced (kept .before-rotation).
    */
   async function assertRotated(previous: { apiModel: string; kubeconfig: string }): Promise<void> {
+    // The stack records which command and tls plugins made it: the set under test.
+    assert.deepEqual((await outputs()).pluginSets, { command: PLUGIN_SET, tls: PLUGIN_SET });
     const certs = await certificatesOutput();
     const state = await stateCertificates();
     // The outputs describe the certificates in state.

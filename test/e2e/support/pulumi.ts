@@ -18,12 +18,27 @@ export function cliOutput(): string {
   return printed.join("\n");
 }
 
+/**
+ * The plugin set under test, as in test:engine: AKS_PLUGIN_HOME=<a PULUMI_HOME whose plugins/
+ * holds other builds (upstream's, on a connected machine)> runs the whole suite with those;
+ * AKS_PLUGIN_SET names the set the stack's `pluginSets` output must then report.
+ */
+const PLUGIN_HOME = process.env.AKS_PLUGIN_HOME || undefined;
+export const PLUGIN_SET =
+  process.env.AKS_PLUGIN_SET === "upstream" || (PLUGIN_HOME && !process.env.AKS_PLUGIN_SET)
+    ? "upstream"
+    : "aks-rotate-certs-own";
+
 export async function pulumi(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   // `exec`: the child is the CLI itself, so a signal sent to it reaches the engine.
   const r = await run(
     "bash",
     ["-c", 'source tools/pulumi/lab-env.sh && exec pulumi "$@"', "pulumi", ...args],
-    { timeoutMs: 1_800_000, ...opts },
+    {
+      timeoutMs: 1_800_000,
+      ...(PLUGIN_HOME ? { env: { ...process.env, PULUMI_HOME: PLUGIN_HOME } } : {}),
+      ...opts,
+    },
   );
   if (!args.includes("--show-secrets")) {
     printed.push(`$ pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
