@@ -497,7 +497,10 @@ export function buildRotation(parent: pulumi.Resource, args: RotationArgs) {
     plan,
     // From the steps' output, not their URNs: it is unknown until they ran, so a preview does not
     // claim it done.
-    done: pulumi.all([verified.stdout, persisted.stdout]).apply(() => "verified and persisted"),
+    // A fixed text: secret only because the persist step's output is (it read apimodel.json).
+    done: pulumi.unsecret(
+      pulumi.all([verified.stdout, persisted.stdout]).apply(() => "verified and persisted"),
+    ),
     token: rotationToken,
     resources: {
       preflight,
