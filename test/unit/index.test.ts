@@ -4,7 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { LAB_PASSPHRASE } from "../../components/config";
 import { tempDir } from "./support/fixtures";
 import { installMocks, valueOf } from "./support/pulumiMocks";
-import { FAKE_SSH_KEY as KEY, runProgram, writeOutputFolder } from "./support/program";
+import {
+  FAKE_SSH_KEY as KEY,
+  OPERATOR_PASSPHRASE,
+  runProgram,
+  useOperatorPassphrase,
+  writeOutputFolder,
+} from "./support/program";
 
 /** Stack outputs of every action (README, tools/rotate.sh and test/e2e read them by name). */
 const COMMON_OUTPUTS = [
@@ -19,18 +25,12 @@ const ROTATE_OUTPUTS = ["barePods", "clusterRecord", "kubeconfig", "rotationDone
 describe("index.ts (the program)", () => {
   let dir: string;
   let cleanup: () => void;
-  const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
+  useOperatorPassphrase();
   before(() => {
-    // The stack ("unit") is not the lab's: it needs a passphrase of its own (stackSecrets.ts).
-    process.env.PULUMI_CONFIG_PASSPHRASE = "unit-test-passphrase";
     ({ dir, cleanup } = tempDir());
     writeOutputFolder(dir);
   });
-  after(() => {
-    cleanup();
-    if (passphrase === undefined) delete process.env.PULUMI_CONFIG_PASSPHRASE;
-    else process.env.PULUMI_CONFIG_PASSPHRASE = passphrase;
-  });
+  after(() => cleanup());
 
   it("exports the new certificate table by identity, without key material", async () => {
     await installMocks();
@@ -77,7 +77,7 @@ describe("index.ts (the program)", () => {
       );
       assert.deepEqual(registrations, []);
     } finally {
-      process.env.PULUMI_CONFIG_PASSPHRASE = "unit-test-passphrase";
+      process.env.PULUMI_CONFIG_PASSPHRASE = OPERATOR_PASSPHRASE;
     }
   });
 

@@ -5,21 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { BAD_INPUTS, rowConfig, writeGoodOutputFolder } from "../../support/badInputs";
 import { tempDir } from "../support/fixtures";
 import { installMocks, valueOf } from "../support/pulumiMocks";
-import { runProgram } from "../support/program";
+import { runProgram, useOperatorPassphrase } from "../support/program";
 
 describe("bad input: one clear first line, nothing registered", () => {
   let dir: string;
   let cleanup: () => void;
-  // The stack ("unit") is not the lab's: it needs a passphrase of its own (stackSecrets.ts), as an
-  // operator's stack would, so the rows meet the input checks and nothing else.
-  const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
-  before(() => {
-    process.env.PULUMI_CONFIG_PASSPHRASE = "unit-test-passphrase";
-  });
-  after(() => {
-    if (passphrase === undefined) delete process.env.PULUMI_CONFIG_PASSPHRASE;
-    else process.env.PULUMI_CONFIG_PASSPHRASE = passphrase;
-  });
+  // As an operator's stack would, so the rows meet the input checks and nothing else.
+  useOperatorPassphrase();
   beforeEach(() => {
     ({ dir, cleanup } = tempDir());
     writeGoodOutputFolder(dir);

@@ -11,6 +11,25 @@ const INDEX = path.resolve(__dirname, "../../../index.ts");
 export const FAKE_SSH_KEY =
   "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n";
 
+/** The passphrase of an operator's own stack: the unit stack ("unit") is not the lab's. */
+export const OPERATOR_PASSPHRASE = "unit-test-passphrase";
+
+/**
+ * Mocha hooks for the enclosing describe: the program runs under an operator's own passphrase
+ * (the stack-secrets check refuses the lab's, or none, for a cluster the lab did not make), and
+ * the environment is as it was afterwards.
+ */
+export function useOperatorPassphrase(): void {
+  const saved = process.env.PULUMI_CONFIG_PASSPHRASE;
+  before(() => {
+    process.env.PULUMI_CONFIG_PASSPHRASE = OPERATOR_PASSPHRASE;
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.PULUMI_CONFIG_PASSPHRASE;
+    else process.env.PULUMI_CONFIG_PASSPHRASE = saved;
+  });
+}
+
 /** Runs index.ts afresh (under mocks already installed) with the given stack config. */
 export function runProgram(
   config: Record<string, string>,
