@@ -15,14 +15,39 @@ export interface ConnectionOptions {
   readonly dialErrorLimit?: number;
 }
 
+/** How one node is reached: its address and pin, and the jump host's unless it is the jump host. */
+export interface SshRoute {
+  readonly host: string;
+  /** The one pinned key (`preferredHostKey`), or undefined when host keys are not verified. */
+  readonly hostKey?: string;
+  readonly jump?: { readonly host: string; readonly hostKey?: string };
+}
+
+/**
+ * The route to a node, for every way the program reaches one (provider connections, the reboot
+ * wait's OpenSSH). The provider and OpenSSH both take one key per host and ask the server for
+ * its type.
+ */
+export function sshRoute(ssh: SshPlan, node: string): SshRoute {
+  const target = ssh.nodes[node];
+  if (target === undefined) throw new Error(`no SSH target for node ${node}`);
+  const pin = (keys: readonly string[]) =>
+    ssh.verifyHostKeys ? preferredHostKey(keys) : undefined;
+  const direct = target.address === ssh.jumpHost.address;
+  return {
+    host: target.address,
+    hostKey: pin(target.hostKeys),
+    jump: direct ? undefined : { host: ssh.jumpHost.address, hostKey: pin(ssh.jumpHost.hostKeys) },
+  };
+}
+
 /** Connection args for one node, with the jump host as proxy unless the node is the jump host. */
 export function connectionFor(
   ssh: SshPlan,
   node: string,
   options: ConnectionOptions = {},
 ): ConnectionArgs {
-  const target = ssh.nodes[node];
-  if (target === undefined) throw new Error(`no SSH target for node ${node}`);
+  const route = sshRoute(ssh, node);
   const privateKey = pulumi.secret(ssh.privateKey.reveal());
   const common = {
     user: ssh.user,
@@ -30,19 +55,10 @@ export function connectionFor(
     perDialTimeout: ssh.perDialTimeoutSeconds,
     dialErrorLimit: options.dialErrorLimit ?? 10,
   };
-  const direct = target.address === ssh.jumpHost.address;
   return {
     ...common,
-    host: target.address,
-    // Pinned: the provider accepts one key in authorized_keys form, asks the server for its type
-    // and checks it exactly.
-    hostKey: ssh.verifyHostKeys ? preferredHostKey(target.hostKeys) : undefined,
-    proxy: direct
-      ? undefined
-      : {
-          ...common,
-          host: ssh.jumpHost.address,
-          hostKey: ssh.verifyHostKeys ? preferredHostKey(ssh.jumpHost.hostKeys) : undefined,
-        },
+    host: route.host,
+    hostKey: route.hostKey,
+    proxy: route.jump === undefined ? undefined : { ...common, ...route.jump },
   };
 }

@@ -2,7 +2,7 @@
 // the scripts and wait for a node to be Ready in exactly the same way.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { preferredHostKey, type SshPlan } from "../config";
+import type { SshPlan } from "../config";
 import {
   connectionFor,
   LOCAL_SCRIPTS_DIR,
@@ -12,6 +12,7 @@ import {
   scriptsBundleHash,
   SCRIPTS_DIR,
   shellQuote,
+  sshRoute,
   type RemoteStepArgs,
 } from "../remote";
 
@@ -74,8 +75,6 @@ export function nodeReadyGate(step: Step, master0: string, timeoutSeconds: numbe
  * (pam_nologin). The SSH key goes on stdin; host keys are pinned as for every other step.
  */
 export function bootWait(ssh: SshPlan, parent: pulumi.Resource) {
-  const pin = (keys: readonly string[]) =>
-    ssh.verifyHostKeys ? (preferredHostKey(keys) ?? "-") : "-";
   return (
     name: string,
     node: string,
@@ -86,10 +85,9 @@ export function bootWait(ssh: SshPlan, parent: pulumi.Resource) {
       readonly dependsOn: readonly pulumi.Resource[];
     },
   ): command.local.Command => {
-    const target = ssh.nodes[node];
-    if (target === undefined) throw new Error(`no SSH target for node ${node}`);
-    const direct = target.address === ssh.jumpHost.address;
+    const route = sshRoute(ssh, node);
     const timeout = String(args.timeoutSeconds);
+    // wait-boot.sh's "-": no jump host, or no pin (host keys not verified).
     const create = pulumi
       .output(args.token)
       .apply((token) =>
@@ -97,10 +95,10 @@ export function bootWait(ssh: SshPlan, parent: pulumi.Resource) {
           "bash",
           `${LOCAL_SCRIPTS_DIR}/wait-boot.sh`,
           ssh.user,
-          target.address,
-          pin(target.hostKeys),
-          direct ? "-" : ssh.jumpHost.address,
-          direct ? "-" : pin(ssh.jumpHost.hostKeys),
+          route.host,
+          route.hostKey ?? "-",
+          route.jump?.host ?? "-",
+          route.jump?.hostKey ?? "-",
           scriptCommand(ssh.user, "wait-reboot.sh", [token, timeout]),
           timeout,
         ]

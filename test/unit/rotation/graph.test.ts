@@ -266,6 +266,18 @@ describe("rotation graph (three masters, two agents)", function () {
     assert.strictEqual(jump.proxy, undefined);
   });
 
+  it("waits for a rebooted node from the operator's machine, by the same route and pins", () => {
+    const create = (n: string) => String(plain(g.get(`reboot-${n}-wait`)!.raw.create));
+    assert.ok(
+      create(agents[0]).includes(
+        ` azureuser ${agents[0]} 'ssh-ed25519 AAAA${agents[0]}' ${cluster.masters[0].ip} 'ssh-ed25519 AAAAjump' `,
+      ),
+      create(agents[0]),
+    );
+    // The jump host itself is reached directly: no jump, no jump pin.
+    assert.match(create(masters[0]), / azureuser \S+ 'ssh-ed25519 [^']+' - - /);
+  });
+
   describe("triggers", () => {
     const triggers = (graph: Map<string, Step>) =>
       new Map([...graph.values()].map((s) => [s.name, JSON.stringify(plain(s.raw.triggers))]));
