@@ -4,7 +4,7 @@ import { checkStackSecrets, readProgramInputs, type ProgramInputs } from "./comp
 import { Pki, planPki } from "./components/pki";
 import { ClusterRecord } from "./components/record";
 import { pluginSets } from "./components/remote/pluginSet";
-import { Rollback, rollbackArgsFrom, Rotation, type RotationArgs } from "./components/rotation";
+import { Rollback, Rotation, type RotationArgs } from "./components/rotation";
 import { InputError } from "./components/types";
 
 function inputs(): ProgramInputs {
@@ -50,9 +50,7 @@ const rotation = rotating
   : undefined;
 // action "rollback": the same order, reinstalling each node's pre-rotation backup (certs.bak).
 // The new PKI stays in state, so switching back to "rotate" reinstalls the same new certificates.
-const rollback = rotating
-  ? undefined
-  : new Rollback("rollback", rollbackArgsFrom(rotationArgs, config.pki.rotationId));
+const rollback = rotating ? undefined : new Rollback("rollback", rotationArgs);
 
 // The operator's side of the check, through @pulumi/kubernetes with the new admin kubeconfig:
 // a ConfigMap kube-system/aks-rotate-certs naming this rotation, written after verification.

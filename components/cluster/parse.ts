@@ -130,7 +130,11 @@ export function parseCluster(sources: ClusterSources): ClusterModel {
   const apiServerFqdn = `${dnsPrefix}.${location}.${dnsSuffix}`;
 
   return {
-    sources: { apiModel: sources.apiModelFile, azureDeploy: sources.azureDeployFile },
+    sources: {
+      apiModel: sources.apiModelFile,
+      apiModelText: sources.apiModelText,
+      azureDeploy: sources.azureDeployFile,
+    },
     location,
     dnsPrefix,
     nameSuffix,

@@ -61,9 +61,3 @@ export function rebootWaves(
 export function tokenOf(digests: readonly string[], sha256: (s: string) => string): string {
   return sha256([...digests].sort().join("\n")).slice(0, 16);
 }
-
-/**
- * Suffix of the copy write-file.sh keeps of a file on the operator's machine (the kubeconfig,
- * apimodel.json) the first time the rotation replaces it; the rollback restores from it.
- */
-export const LOCAL_BACKUP_SUFFIX = ".before-rotation";

@@ -1,0 +1,58 @@
+// The step vocabulary every phase list shares (rotate, rollback, finalize): a script on a node,
+// the copy of the scripts, the Ready gate after a kubelet restart. Pure constructors of plan data.
+import type { ScriptName } from "../remote";
+import type { PlanStep, Word } from "./planTypes";
+
+export interface ScriptOptions {
+  readonly args?: readonly Word[];
+  readonly waitsFor: readonly string[];
+  readonly triggers?: readonly Word[];
+  readonly stdin?: "bundle";
+  readonly timeoutSeconds?: number;
+  readonly dialErrorLimit?: number;
+}
+
+export function scriptStep(
+  id: string,
+  node: string,
+  script: ScriptName,
+  opts: ScriptOptions,
+): PlanStep {
+  const { args = [], stdin, waitsFor, triggers = [], ...rest } = opts;
+  return {
+    id,
+    node,
+    run:
+      stdin === undefined
+        ? { kind: "script", script, args }
+        : { kind: "script", script, args, stdin },
+    waitsFor,
+    triggers,
+    ...rest,
+  };
+}
+
+/** scripts/remote copied to a node (re-copied whenever a script changes: realize.ts). */
+export function deliverStep(id: string, node: string): PlanStep {
+  return { id, node, run: { kind: "deliver" }, waitsFor: [], triggers: [] };
+}
+
+/**
+ * From master-0, waits until `node` reports Ready with a status newer than `since` (the restart's
+ * or the boot's own timestamp), so an old Ready never passes.
+ */
+export function nodeReadyStep(
+  id: string,
+  gate: { readonly master0: string; readonly timeoutSeconds: number },
+  node: string,
+  since: Word,
+  waitsFor: readonly string[],
+): PlanStep {
+  return scriptStep(id, gate.master0, "wait-node-ready.sh", {
+    args: [node, since, String(gate.timeoutSeconds)],
+    waitsFor,
+    timeoutSeconds: gate.timeoutSeconds + 60,
+  });
+}
+
+export const ids = (steps: readonly PlanStep[]): string[] => steps.map((s) => s.id);
