@@ -16,6 +16,10 @@ export function planNodes(
       .filter((f) => f.node === n.name)
       .map((f) => ({ path: f.path, phase: installPhase(n.role, f.path) })),
   });
+  const known = new Set([...cluster.masters, ...cluster.agents].map((n) => n.name));
+  const stray = files.find((f) => !known.has(f.node));
+  if (stray !== undefined)
+    throw new Error(`plan: file ${stray.path} for unknown node ${stray.node}`);
   return { masters: cluster.masters.map(node), agents: cluster.agents.map(node) };
 }
 

@@ -41,16 +41,23 @@ export function planInput(args: Omit<RotationArgs, "pki" | "ssh">): PlanInput {
 export function buildPlan(parent: pulumi.Resource, args: RotationArgs, mode: PlanMode) {
   const input = { ...planInput(args), user: args.ssh.user };
   const phases = planRotation(input, mode);
-  const kubeconfig = kubeconfigContent(args.pki, args.cluster);
-  const apiModel = apiModelContent(args.pki, args.cluster);
+  // Made on first use: a rollback reads none of the new PKI.
+  const kubeconfig = once(() => kubeconfigContent(args.pki, args.cluster));
+  const apiModel = once(() => apiModelContent(args.pki, args.cluster));
+  const bundles = once(() => nodeBundles(args.pki, args.files, args.kubeconfigs, kubeconfig()));
   const steps = realize(phases, {
     parent,
     ssh: args.ssh,
     paths: args.paths,
-    bundle: nodeBundles(args.pki, args.files, args.kubeconfigs, kubeconfig),
-    localContent: (file) => (file === "kubeconfig" ? kubeconfig : apiModel),
+    bundle: (node) => bundles()(node),
+    localContent: (file) => (file === "kubeconfig" ? kubeconfig() : apiModel()),
   });
   return { input, phases, steps, kubeconfig };
+}
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 /** A step's stdout once it ran: unknown under preview, so nothing claims done before it is. */
@@ -83,7 +90,7 @@ export class Rotation extends pulumi.ComponentResource {
       args.finalize === true ? "finalize" : "rotate",
     );
     const m0 = input.masters[0].name;
-    this.kubeconfig = kubeconfig;
+    this.kubeconfig = kubeconfig();
     this.plan = nodePlans(input, phases);
     this.barePods = ranAll(steps, [`serviceaccounts-${m0}-barepods`]).apply(([s]) =>
       (s ?? "")

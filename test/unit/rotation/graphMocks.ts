@@ -6,13 +6,7 @@ import { SecretText, type SshPlan } from "../../../components/config";
 import type { ClusterModel } from "../../../components/cluster/model";
 import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
 import type { RotateConfig } from "../../../components/config";
-import {
-  buildFinalize,
-  buildRotation,
-  finalizeArgsFrom,
-  type RotationArgs,
-  type RotationPki,
-} from "../../../components/rotation";
+import { buildPlan, type RotationArgs, type RotationPki } from "../../../components/rotation";
 import { interceptRegistrations } from "../support/pulumiMocks";
 
 /** The marker Pulumi puts on a secret value in serialized inputs. */
@@ -120,8 +114,7 @@ export function buildGraph(
       rotationId: "r1",
       paths: { apiModel, kubeconfig: "/tmp/out/kubeconfig/kubeconfig.local.json" },
     };
-    const out = buildRotation(parent, args);
-    if (options.finalize === true) buildFinalize(parent, finalizeArgsFrom(args, out));
+    buildPlan(parent, args, options.finalize === true ? "finalize" : "rotate");
   });
 }
 
