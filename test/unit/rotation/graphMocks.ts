@@ -97,6 +97,24 @@ export interface GraphOptions {
   readonly finalize?: boolean;
 }
 
+/** The rotation's input for `cluster` with the stand-in PKI and SSH plan. */
+export function graphArgs(
+  cluster: ClusterModel,
+  apiModel: string,
+  options: GraphOptions = {},
+): RotationArgs {
+  return {
+    cluster,
+    files: planFiles(cluster),
+    kubeconfigs: planKubeconfigs(cluster),
+    pki: fakePki(options.versions),
+    ssh: sshPlan(cluster),
+    rollout: { ...ROLLOUT, ...options.rollout },
+    rotationId: "r1",
+    paths: { apiModel, kubeconfig: "/tmp/out/kubeconfig/kubeconfig.local.json" },
+  };
+}
+
 /** Registers the whole rotation for `cluster` under fresh mocks; resolves to every step by name. */
 export function buildGraph(
   cluster: ClusterModel,
@@ -104,16 +122,7 @@ export function buildGraph(
   options: GraphOptions = {},
 ): Promise<Map<string, Step>> {
   return recordGraph((parent) => {
-    const args: RotationArgs = {
-      cluster,
-      files: planFiles(cluster),
-      kubeconfigs: planKubeconfigs(cluster),
-      pki: fakePki(options.versions),
-      ssh: sshPlan(cluster),
-      rollout: { ...ROLLOUT, ...options.rollout },
-      rotationId: "r1",
-      paths: { apiModel, kubeconfig: "/tmp/out/kubeconfig/kubeconfig.local.json" },
-    };
+    const args = graphArgs(cluster, apiModel, options);
     buildPlan(parent, args, options.finalize === true ? "finalize" : "rotate");
   });
 }
