@@ -71,7 +71,7 @@ export interface NodeFile {
   readonly kind: FileKind;
 }
 
-/** The admin kubeconfig on each master (`/home/<adminUsername>/.kube/config`), built by part 2. */
+/** The admin kubeconfig on each master (`/home/<adminUsername>/.kube/config`), written by the rotation. */
 export interface KubeconfigPlacement {
   readonly node: string;
   readonly path: string;

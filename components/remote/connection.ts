@@ -1,5 +1,5 @@
 // How every remote step reaches its node: through the jump host, with pinned host keys and the
-// SSH key as a secret. Pure: turns part 1's SshPlan into @pulumi/command connection args.
+// SSH key as a secret. Pure: turns the config's SshPlan into @pulumi/command connection args.
 import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { preferredHostKey, type SshPlan } from "../config";

@@ -31,7 +31,7 @@ export function withCertificateProfile(apiModelText: string, profile: Certificat
     profile.etcdClientPrivateKey,
     ...profile.etcdPeerPrivateKeys,
   ];
-  // AKS Engine parses only PKCS#1 when it signs later (aks-engine-cluster.md §1).
+  // AKS Engine parses only PKCS#1 when it signs later (docs/aks-engine.md §1).
   if (!keys.every((k) => PKCS1.test(k))) {
     throw new Error("certificateProfile: every private key must be PKCS#1 (BEGIN RSA PRIVATE KEY)");
   }
