@@ -2,6 +2,7 @@
 // and apimodel.json's certificateProfile. Output plumbing only; the formats are pure elsewhere.
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterModel } from "../cluster/model";
+import { IDENTITIES } from "../pki/identities";
 import type { FileKind, KubeconfigPlacement, NodeFile } from "../pki/specs";
 import { nodeBundle, type NodeBundle, type StagedFile } from "../remote";
 import { withCertificateProfile, type CertificateProfile } from "./apimodel";
@@ -55,27 +56,22 @@ export function nodeBundles(
   };
 }
 
-/** apimodel.json with the certificateProfile of the new PKI (secret); etcd peers in index order. */
+/**
+ * apimodel.json with the certificateProfile of the new PKI (secret): every identity of the table
+ * with profile fields; a per-master one as lists in master index order.
+ */
 export function apiModelContent(pki: RotationPki, cluster: ClusterModel): pulumi.Output<string> {
-  const c = (identity: string) => pki.content({ identity, kind: "cert" });
-  const k = (identity: string) => pki.content({ identity, kind: "key" });
-  const peers = cluster.masters.map((m) => `etcdpeer${m.index}`);
-  const profile: pulumi.Output<CertificateProfile> = pulumi.output({
-    caCertificate: c("ca"),
-    caPrivateKey: k("ca"),
-    apiServerCertificate: c("apiserver"),
-    apiServerPrivateKey: k("apiserver"),
-    clientCertificate: c("client"),
-    clientPrivateKey: k("client"),
-    kubeConfigCertificate: c("kubeconfig"),
-    kubeConfigPrivateKey: k("kubeconfig"),
-    etcdServerCertificate: c("etcdserver"),
-    etcdServerPrivateKey: k("etcdserver"),
-    etcdClientCertificate: c("etcdclient"),
-    etcdClientPrivateKey: k("etcdclient"),
-    etcdPeerCertificates: pulumi.all(peers.map(c)),
-    etcdPeerPrivateKeys: pulumi.all(peers.map(k)),
-  });
+  const fields: Record<string, pulumi.Input<string | string[]>> = {};
+  for (const row of IDENTITIES) {
+    if (row.profile === undefined) continue;
+    for (const kind of ["cert", "key"] as const) {
+      const of = (identity: string) => pki.content({ identity, kind });
+      fields[row.profile[kind]] = row.perMaster
+        ? pulumi.all(cluster.masters.map((m) => of(`${row.id}${m.index}`)))
+        : of(row.id);
+    }
+  }
+  const profile = pulumi.output(fields) as unknown as pulumi.Output<CertificateProfile>;
   const text = cluster.sources.apiModelText;
   return pulumi.secret(profile.apply((p) => withCertificateProfile(text, p)));
 }

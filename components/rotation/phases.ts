@@ -1,29 +1,12 @@
-// Pure planning of the rotation graph: which file is installed in which phase, how kubelets are
-// split into lanes, which nodes reboot in which wave. No Pulumi resources; tested as tables.
+// Pure planning of the rotation graph: how kubelets are split into lanes, which nodes reboot in
+// which wave. No Pulumi resources; tested as tables.
 import type { RebootStrategy } from "../config";
-import type { NodeRole } from "../types";
+import { pathsReadBy } from "../pki/specs";
 
-/** Phases that install files; the rest of the graph only restarts, waits and verifies. */
-export type InstallPhase = "etcd" | "controlplane" | "kubelet" | "kubeconfig";
+export type { InstallPhase } from "../pki/identities";
 
-/**
- * The phase that installs a file. On a master, etcd's trust (ca.crt) and its own certs go with
- * the etcd swap, because etcd reloads its CA only on restart and all members must switch
- * together; everything else of the certs dir with the control plane, including client.* which
- * the controller-manager and scheduler read through /var/lib/kubelet/kubeconfig. An agent's
- * files (ca.crt, client.*) all belong to its kubelet. The admin kubeconfig comes last.
- */
-export function installPhase(role: NodeRole, path: string): InstallPhase {
-  if (path.endsWith("/.kube/config")) return "kubeconfig";
-  if (role === "agent") return "kubelet";
-  const base = path.slice(path.lastIndexOf("/") + 1);
-  return base === "ca.crt" || base.startsWith("etcd") ? "etcd" : "controlplane";
-}
-
-/** The files a kubelet restart depends on (it reads them through /var/lib/kubelet/kubeconfig). */
-export const KUBELET_FILES = ["ca.crt", "client.crt", "client.key"].map(
-  (f) => `/etc/kubernetes/certs/${f}`,
-);
+/** The files a master's kubelet restart depends on (through /var/lib/kubelet/kubeconfig). */
+export const KUBELET_FILES: readonly string[] = pathsReadBy("master", "kubelet");
 
 /**
  * Bounded parallelism without a semaphore: nodes dealt round-robin into `lanes` chains; inside a

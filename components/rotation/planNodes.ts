@@ -1,20 +1,21 @@
 // The plan's view of the cluster: every node with the files the rotation installs on it and the
-// phase of each, and the lookups the phase lists share. Pure.
+// phase of each (from the PKI's identity table), and the lookups the phase lists share. Pure.
 import type { ClusterModel } from "../cluster/model";
-import { installPhase, type InstallPhase } from "./phases";
+import type { InstallPhase } from "./phases";
 import type { PlanInput, PlanNode } from "./planTypes";
 
 /** Nodes (masters first, in index order) with their files, from the PKI's file placements. */
 export function planNodes(
   cluster: Pick<ClusterModel, "masters" | "agents">,
-  files: readonly { readonly node: string; readonly path: string }[],
+  files: readonly { readonly node: string; readonly path: string; readonly phase?: InstallPhase }[],
 ): { masters: PlanNode[]; agents: PlanNode[] } {
   const node = (n: { name: string; role: PlanNode["role"] }): PlanNode => ({
     name: n.name,
     role: n.role,
     files: files
       .filter((f) => f.node === n.name)
-      .map((f) => ({ path: f.path, phase: installPhase(n.role, f.path) })),
+      // The admin kubeconfig (no phase of its own in the PKI's table) comes last.
+      .map((f) => ({ path: f.path, phase: f.phase ?? "kubeconfig" })),
   });
   const known = new Set([...cluster.masters, ...cluster.agents].map((n) => n.name));
   const stray = files.find((f) => !known.has(f.node));

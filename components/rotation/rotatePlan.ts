@@ -3,6 +3,7 @@
 // kubelets in lanes, each gated on Ready → kube-proxy → admin kubeconfigs → reboots in waves →
 // service accounts and workloads → verification → staging removed, apimodel.json persisted.
 // Each phase waits for the one before it; each step's triggers are the digests of what it guards.
+import { PROXY_PATHS } from "../pki/specs";
 import { KUBELET_FILES, kubeletLanes } from "./phases";
 import { nodeIndex, type NodeIndex } from "./planNodes";
 import { deliverStep, ids, nodeReadyStep, scriptStep } from "./planSteps";
@@ -18,10 +19,6 @@ const digests = (n: string, paths: readonly string[]): Word => ({ digests: { nod
 export const rotationToken = (ix: NodeIndex): Word => ({
   token: ix.all.map((n) => allDigests(ix, n)),
 });
-
-const PROXY_PATHS = ["proxy-ca.crt", "proxy.crt", "proxy.key"].map(
-  (f) => `/etc/kubernetes/certs/${f}`,
-);
 
 export function rotatePhases(input: PlanInput): Phase[] {
   const ix = nodeIndex(input);
