@@ -58,6 +58,11 @@ const CONTROL_PLANE = ["kube-apiserver", "kube-controller-manager", "kube-schedu
 /** Readers of /var/lib/kubelet/kubeconfig, which points at ca.crt and client.*. */
 const NODE_KUBECONFIG = ["kubelet", "kube-proxy", "kube-controller-manager", "kube-scheduler"];
 
+/** The columns most identities share: one per cluster, signed by the cluster CA. */
+const LEAF = { perMaster: false, isCa: false, signer: "ca", keySize: "cluster" } as const;
+/** etcd's own identities: cluster addresses as SANs, both usages. */
+const ETCD = { ...LEAF, sans: "clusterIps", extKeyUsages: ETCD_EKUS } as const;
+
 /** Masters only, every file of the identity installed in `phase`. */
 const onMasters = (phase: InstallPhase, owner: Placement["owner"] = "root"): Placement[] =>
   (["cert", "key"] as const).map((kind) => ({ role: "master", kind, owner, phase }));
@@ -86,29 +91,23 @@ export const IDENTITIES: readonly Identity[] = [
     profile: { cert: "caCertificate", key: "caPrivateKey" },
   },
   {
+    ...LEAF,
     id: "apiserver",
-    perMaster: false,
     purpose: "kube-apiserver serving certificate; its key also signs service-account tokens",
     subject: { commonName: "apiserver" },
-    isCa: false,
     extKeyUsages: ["serverAuth"],
-    signer: "ca",
-    keySize: "cluster",
     sans: "apiserver",
     placements: onMasters("controlplane"),
     readers: { cert: ["kube-apiserver"], key: ["kube-apiserver", "kube-controller-manager"] },
     profile: { cert: "apiServerCertificate", key: "apiServerPrivateKey" },
   },
   {
+    ...LEAF,
     id: "client",
-    perMaster: false,
     purpose:
       "kubelet, kube-proxy, controller-manager, scheduler client (/var/lib/kubelet/kubeconfig)",
     subject: { commonName: "client", organization: "system:masters" },
-    isCa: false,
     extKeyUsages: ["clientAuth"],
-    signer: "ca",
-    keySize: "cluster",
     sans: "none",
     placements: [
       ...onMasters("controlplane"),
@@ -119,29 +118,21 @@ export const IDENTITIES: readonly Identity[] = [
     profile: { cert: "clientCertificate", key: "clientPrivateKey" },
   },
   {
+    ...LEAF,
     id: "kubeconfig",
-    perMaster: false,
     purpose: "admin kubeconfig client (only inside kubeconfigs)",
     subject: { commonName: "client", organization: "system:masters" },
-    isCa: false,
     extKeyUsages: ["clientAuth"],
-    signer: "ca",
-    keySize: "cluster",
     sans: "none",
     placements: [],
     readers: { cert: ["the admin kubeconfig"], key: ["the admin kubeconfig"] },
     profile: { cert: "kubeConfigCertificate", key: "kubeConfigPrivateKey" },
   },
   {
+    ...ETCD,
     id: "etcdserver",
-    perMaster: false,
     purpose: "etcd client-port serving certificate",
     subject: { commonName: "etcdserver" },
-    isCa: false,
-    extKeyUsages: ETCD_EKUS,
-    signer: "ca",
-    keySize: "cluster",
-    sans: "clusterIps",
     placements: [
       { role: "master", kind: "cert", owner: "root", phase: "etcd" },
       { role: "master", kind: "key", owner: "etcd", phase: "etcd" },
@@ -150,29 +141,20 @@ export const IDENTITIES: readonly Identity[] = [
     profile: { cert: "etcdServerCertificate", key: "etcdServerPrivateKey" },
   },
   {
+    ...ETCD,
     id: "etcdclient",
-    perMaster: false,
     purpose: "kube-apiserver's (and etcdctl's) client certificate for etcd",
     subject: { commonName: "etcdclient" },
-    isCa: false,
-    extKeyUsages: ETCD_EKUS,
-    signer: "ca",
-    keySize: "cluster",
-    sans: "clusterIps",
     placements: onMasters("etcd"),
     readers: { cert: ["kube-apiserver"], key: ["kube-apiserver"] },
     profile: { cert: "etcdClientCertificate", key: "etcdClientPrivateKey" },
   },
   {
+    ...ETCD,
     id: "etcdpeer",
     perMaster: true,
     purpose: "etcd peer certificate of <master> (server and client on port 2380)",
     subject: { commonName: "etcdpeer" },
-    isCa: false,
-    extKeyUsages: ETCD_EKUS,
-    signer: "ca",
-    keySize: "cluster",
-    sans: "clusterIps",
     // Only the master's own pair. AKS Engine's rotate-certs installs both as etcd:etcd (the
     // first provisioning leaves the .crt root-owned); following it, a rerun finds the owner it set.
     placements: onMasters("etcd", "etcd"),
@@ -193,12 +175,11 @@ export const IDENTITIES: readonly Identity[] = [
     readers: { cert: ["kube-apiserver"], key: [] },
   },
   {
+    ...LEAF,
     id: "proxy",
-    perMaster: false,
     purpose:
       "front-proxy client: kube-apiserver to aggregated API servers (--proxy-client-cert-file)",
     subject: { commonName: "aggregator", organization: "system:masters" },
-    isCa: false,
     extKeyUsages: ["clientAuth"],
     signer: "proxy-ca",
     keySize: "proxy",

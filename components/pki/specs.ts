@@ -28,8 +28,11 @@ export const PROXY_RSA_BITS = 2048;
 
 export type { ExtKeyUsage, FileKind, InstallPhase, KeyUsage, Signer, Subject };
 
-/** One certificate identity and the key pair behind it. */
-export interface CertSpec {
+/** One certificate identity and the key pair behind it: a row of the table, made concrete. */
+export interface CertSpec extends Pick<
+  Identity,
+  "purpose" | "subject" | "isCa" | "extKeyUsages" | "signer"
+> {
   /** "ca", "apiserver", "client", "kubeconfig", "etcdserver", "etcdclient", "etcdpeer<i>", "proxy-ca", "proxy". */
   readonly identity: string;
   /**
@@ -38,17 +41,11 @@ export interface CertSpec {
    * (`etcdpeer-k8s-master-12345678-1`), so a name reads as identity and node; renaming one replaces it.
    */
   readonly nameStem: string;
-  /** One line for people: what the certificate is for. */
-  readonly purpose: string;
-  readonly subject: Subject;
   /** DNS SANs in AKS Engine's order. */
   readonly dnsNames: readonly string[];
   /** IP SANs in AKS Engine's order. */
   readonly ipAddresses: readonly string[];
   readonly keyUsages: readonly KeyUsage[];
-  readonly extKeyUsages: readonly ExtKeyUsage[];
-  readonly isCa: boolean;
-  readonly signer: Signer;
   readonly rsaBits: number;
   readonly validityHours: number;
   readonly earlyRenewalHours: number;

@@ -125,6 +125,11 @@ export const LOCAL_BACKUP_SUFFIX = ".before-rotation";
 
 const localCommand = (words: string[]) => words.map(shellQuote).join(" ");
 
+interface LocalOptions {
+  readonly parent: pulumi.Resource;
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
 /**
  * Rewrites an operator's file with `content` (secret: it may hold keys), keeping its first
  * original as `<dest>.before-rotation`; again whenever the content changes.
@@ -133,7 +138,7 @@ export function localWrite(
   name: string,
   dest: string,
   content: pulumi.Output<string>,
-  opts: { readonly parent: pulumi.Resource; readonly dependsOn: readonly pulumi.Resource[] },
+  opts: LocalOptions,
 ): command.local.Command {
   return new command.local.Command(
     name,
@@ -160,20 +165,10 @@ export function localWrite(
 export function localRestore(
   name: string,
   dest: string,
-  opts: { readonly parent: pulumi.Resource; readonly dependsOn: readonly pulumi.Resource[] },
+  opts: LocalOptions,
 ): command.local.Command {
-  return new command.local.Command(
-    name,
-    {
-      create: localCommand([
-        "bash",
-        `${LOCAL_SCRIPTS_DIR}/restore-file.sh`,
-        dest,
-        dest + LOCAL_BACKUP_SUFFIX,
-      ]),
-    },
-    { parent: opts.parent, dependsOn: [...opts.dependsOn] },
-  );
+  const words = ["bash", `${LOCAL_SCRIPTS_DIR}/restore-file.sh`, dest, dest + LOCAL_BACKUP_SUFFIX];
+  return localRun(name, words, undefined, opts);
 }
 
 /** Removes the copy localWrite kept (finalize), again whenever `triggers` change. */
@@ -181,11 +176,25 @@ export function localRemoveBackup(
   name: string,
   dest: string,
   triggers: pulumi.Input<unknown>[],
-  opts: { readonly parent: pulumi.Resource; readonly dependsOn: readonly pulumi.Resource[] },
+  opts: LocalOptions,
 ): command.local.Command {
+  return localRun(name, ["rm", "-f", "--", dest + LOCAL_BACKUP_SUFFIX], triggers, opts);
+}
+
+/** A command on the operator's machine that reads no secret. */
+function localRun(
+  name: string,
+  words: string[],
+  triggers: pulumi.Input<unknown>[] | undefined,
+  opts: LocalOptions,
+): command.local.Command {
+  const create = localCommand(words);
   return new command.local.Command(
     name,
-    { create: localCommand(["rm", "-f", "--", dest + LOCAL_BACKUP_SUFFIX]), triggers },
-    { parent: opts.parent, dependsOn: [...opts.dependsOn] },
+    triggers === undefined ? { create } : { create, triggers },
+    {
+      parent: opts.parent,
+      dependsOn: [...opts.dependsOn],
+    },
   );
 }

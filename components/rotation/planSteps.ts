@@ -1,6 +1,7 @@
 // The step vocabulary every phase list shares (rotate, rollback, finalize): a script on a node,
 // the copy of the scripts, the Ready gate after a kubelet restart. Pure constructors of plan data.
 import type { ScriptName } from "../remote";
+import { kubeletLanes } from "./phases";
 import type { PlanStep, Word } from "./planTypes";
 
 export interface ScriptOptions {
@@ -52,6 +53,45 @@ export function nodeReadyStep(
     args: [node, since, String(gate.timeoutSeconds)],
     waitsFor,
     timeoutSeconds: gate.timeoutSeconds + 60,
+  });
+}
+
+/**
+ * A kubelet restart and the Ready gate after it, which reads the restart's own timestamp; the
+ * gate's id is the node's "done".
+ */
+export function kubeletRestart(
+  ids: { readonly restart: string; readonly ready: string },
+  gate: { readonly master0: string; readonly timeoutSeconds: number },
+  node: string,
+  opts: { readonly triggers?: readonly Word[]; readonly waitsFor: readonly string[] },
+): PlanStep[] {
+  return [
+    scriptStep(ids.restart, node, "restart-kubelet.sh", opts),
+    nodeReadyStep(ids.ready, gate, node, { stdoutOf: ids.restart, key: "restarted-at" }, [
+      ids.restart,
+    ]),
+  ];
+}
+
+/**
+ * Nodes in lanes: each master a lane of its own, agents dealt into `parallelism` lanes; the
+ * first node of every lane waits for `after`, each next one for the last step of the one before.
+ */
+export function inLanes(
+  lanes: { readonly masters: readonly string[]; readonly agents: readonly string[] },
+  parallelism: number,
+  after: readonly string[],
+  nodeSteps: (node: string, gate: readonly string[]) => PlanStep[],
+): PlanStep[] {
+  const all = [...lanes.masters.map((m) => [m]), ...kubeletLanes(lanes.agents, parallelism)];
+  return all.flatMap((lane) => {
+    let gate = after;
+    return lane.flatMap((n) => {
+      const steps = nodeSteps(n, gate);
+      gate = [steps[steps.length - 1].id];
+      return steps;
+    });
   });
 }
 

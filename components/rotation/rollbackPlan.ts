@@ -6,9 +6,9 @@
 // the operator's copy) → service-account tokens and workloads → every node's files verified
 // against the backup → apimodel.json restored.
 import { sha256Hex } from "../remote";
-import { kubeletLanes, type InstallPhase } from "./phases";
+import type { InstallPhase } from "./phases";
 import { nodeIndex, type NodeIndex } from "./planNodes";
-import { deliverStep, ids, nodeReadyStep, scriptStep } from "./planSteps";
+import { deliverStep, ids, inLanes, kubeletRestart, scriptStep } from "./planSteps";
 import type { Phase, PlanInput, PlanStep } from "./planTypes";
 
 const ALL_PHASES: readonly InstallPhase[] = ["etcd", "controlplane", "kubelet", "kubeconfig"];
@@ -19,7 +19,12 @@ export function rollbackToken(rollbackId: string): string {
 }
 
 /** rollback.sh restores a node's whole backup when given no path: never what a phase means. */
-function restoreStep(id: string, node: string, paths: string[], waitsFor: string[]): PlanStep {
+function restoreStep(
+  id: string,
+  node: string,
+  paths: string[],
+  waitsFor: readonly string[],
+): PlanStep {
   if (paths.length === 0) throw new Error(`rollback: ${id} has no file to restore`);
   return scriptStep(id, node, "rollback.sh", { args: ["restore", ...paths], waitsFor });
 }
@@ -101,35 +106,16 @@ function controlPlaneRestore(ix: NodeIndex, input: PlanInput, after: string[]): 
 
 function kubeletRestore(ix: NodeIndex, input: PlanInput, after: string[]): PlanStep[] {
   const gateOf = { master0: ix.master0, timeoutSeconds: input.rollout.nodeReadyTimeoutSeconds };
-  const lanes = [
-    ...ix.masters.map((m) => [m]),
-    ...kubeletLanes(ix.agents, input.rollout.agentParallelism),
-  ];
-  const steps: PlanStep[] = [];
-  for (const lane of lanes) {
-    let gate = after;
-    for (const n of lane) {
-      if (ix.node(n).role === "agent") {
-        steps.push(
-          restoreStep(`rollback-${n}-kubeletrestore`, n, ix.pathsByPhase(n, ["kubelet"]), gate),
-        );
-        gate = [`rollback-${n}-kubeletrestore`];
-      }
-      const restart = `rollback-${n}-kubeletrestart`;
-      steps.push(
-        scriptStep(restart, n, "restart-kubelet.sh", { waitsFor: gate }),
-        nodeReadyStep(
-          `rollback-${n}-kubeletready`,
-          gateOf,
-          n,
-          { stdoutOf: restart, key: "restarted-at" },
-          [restart],
-        ),
-      );
-      gate = [`rollback-${n}-kubeletready`];
-    }
-  }
-  return steps;
+  const nodeSteps = (n: string, gate: readonly string[]): PlanStep[] => {
+    const restore =
+      ix.node(n).role === "agent"
+        ? [restoreStep(`rollback-${n}-kubeletrestore`, n, ix.pathsByPhase(n, ["kubelet"]), gate)]
+        : [];
+    const ids = { restart: `rollback-${n}-kubeletrestart`, ready: `rollback-${n}-kubeletready` };
+    const waitsFor = restore.length > 0 ? [restore[0].id] : gate;
+    return [...restore, ...kubeletRestart(ids, gateOf, n, { waitsFor })];
+  };
+  return inLanes(ix, input.rollout.agentParallelism, after, nodeSteps);
 }
 
 /** kube-proxy, the admin kubeconfigs, tokens and workloads, verification, apimodel.json. */

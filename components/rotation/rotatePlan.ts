@@ -4,9 +4,9 @@
 // service accounts and workloads → verification → staging removed, apimodel.json persisted.
 // Each phase waits for the one before it; each step's triggers are the digests of what it guards.
 import { PROXY_PATHS } from "../pki/specs";
-import { KUBELET_FILES, kubeletLanes } from "./phases";
+import { KUBELET_FILES } from "./phases";
 import { nodeIndex, type NodeIndex } from "./planNodes";
-import { deliverStep, ids, nodeReadyStep, scriptStep } from "./planSteps";
+import { deliverStep, ids, inLanes, kubeletRestart, scriptStep } from "./planSteps";
 import type { Phase, PlanInput, PlanStep, Word } from "./planTypes";
 import { rebootPhase } from "./rebootPlan";
 
@@ -161,42 +161,24 @@ function controlPlanePhase(ix: NodeIndex, input: PlanInput, etcdHealthy: PlanSte
  */
 function kubeletPhase(ix: NodeIndex, input: PlanInput, controlPlaneReady: PlanStep[]): Phase {
   const gateOf = { master0: ix.master0, timeoutSeconds: input.rollout.nodeReadyTimeoutSeconds };
-  const lanes = [
-    ...ix.masters.map((m) => [m]),
-    ...kubeletLanes(ix.agents, input.rollout.agentParallelism),
-  ];
-  const steps: PlanStep[] = [];
-  for (const lane of lanes) {
-    let gate = ids(controlPlaneReady);
-    for (const n of lane) {
-      const isAgent = ix.node(n).role === "agent";
-      const files = isAgent ? ix.paths(n, ["kubelet"]) : KUBELET_FILES;
-      if (isAgent) {
-        steps.push(
+  const nodeSteps = (n: string, gate: readonly string[]): PlanStep[] => {
+    const isAgent = ix.node(n).role === "agent";
+    const files = isAgent ? ix.paths(n, ["kubelet"]) : KUBELET_FILES;
+    const triggers = [digests(n, files)];
+    const install = isAgent
+      ? [
           scriptStep(`kubelet-${n}-install`, n, "install.sh", {
             args: files,
-            triggers: [digests(n, files)],
+            triggers,
             waitsFor: gate,
           }),
-        );
-        gate = [`kubelet-${n}-install`];
-      }
-      steps.push(
-        scriptStep(`kubelet-${n}-restart`, n, "restart-kubelet.sh", {
-          triggers: [digests(n, files)],
-          waitsFor: gate,
-        }),
-        nodeReadyStep(
-          `kubelet-${n}-ready`,
-          gateOf,
-          n,
-          { stdoutOf: `kubelet-${n}-restart`, key: "restarted-at" },
-          [`kubelet-${n}-restart`],
-        ),
-      );
-      gate = [`kubelet-${n}-ready`];
-    }
-  }
+        ]
+      : [];
+    const ids = { restart: `kubelet-${n}-restart`, ready: `kubelet-${n}-ready` };
+    const waitsFor = isAgent ? [`kubelet-${n}-install`] : gate;
+    return [...install, ...kubeletRestart(ids, gateOf, n, { triggers, waitsFor })];
+  };
+  const steps = inLanes(ix, input.rollout.agentParallelism, ids(controlPlaneReady), nodeSteps);
   return { name: "kubelet", steps };
 }
 
