@@ -11,6 +11,11 @@ import {
   type RotationAction,
 } from "./schema";
 import { isApiServerUrl } from "./apiServerUrl";
+import {
+  DEFAULT_MAX_UNAVAILABLE,
+  parseMaxUnavailable,
+  type MaxUnavailable,
+} from "./maxUnavailable";
 import { SecretText } from "./secretText";
 
 /** Config as Pulumi hands it to the program: strings, or undefined when unset. */
@@ -59,7 +64,8 @@ export interface RotateConfig {
   };
   readonly rollout: {
     readonly rebootStrategy: RebootStrategy;
-    readonly agentParallelism: number;
+    /** Agents whose kubelet restarts, or who reboot, at once (kubelets: masters all together). */
+    readonly maxUnavailable: MaxUnavailable;
     readonly etcdHealthTimeoutSeconds: number;
     readonly controlPlaneReadyTimeoutSeconds: number;
     readonly nodeReadyTimeoutSeconds: number;
@@ -113,6 +119,27 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
       return fallback;
     }
     return value === "true";
+  };
+
+  // agentParallelism, the older name for a count of agents, still counts: stacks keep their setting.
+  const maxUnavailable = (): MaxUnavailable => {
+    const fallback = parseMaxUnavailable(DEFAULT_MAX_UNAVAILABLE)!;
+    const value = text("maxUnavailable");
+    if (value === undefined) {
+      return text("agentParallelism") === undefined
+        ? fallback
+        : { count: integer("agentParallelism", 1, 100) };
+    }
+    if (text("agentParallelism") !== undefined) {
+      fail("agentParallelism", "replaced by maxUnavailable: set only maxUnavailable.");
+    }
+    const parsed = parseMaxUnavailable(value);
+    if (parsed !== undefined) return parsed;
+    fail(
+      "maxUnavailable",
+      `expected a number of agents (1 or more) or a percentage of them ("25%"), got ${JSON.stringify(value)}.`,
+    );
+    return fallback;
   };
 
   if (secretKeys !== undefined) {
@@ -232,7 +259,7 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     pki: { rotationId: rotationId ?? "", keySize, validityHours, earlyRenewalHours },
     rollout: {
       rebootStrategy: rebootStrategy as RebootStrategy,
-      agentParallelism: integer("agentParallelism", 1, 100),
+      maxUnavailable: maxUnavailable(),
       etcdHealthTimeoutSeconds: integer("etcdHealthTimeoutSeconds", 10, 86400),
       controlPlaneReadyTimeoutSeconds: integer("controlPlaneReadyTimeoutSeconds", 10, 86400),
       nodeReadyTimeoutSeconds: integer("nodeReadyTimeoutSeconds", 10, 86400),

@@ -10,3 +10,4 @@ export type * from "./planTypes";
 export * from "./phases";
 export { adminKubeconfig, type AdminKubeconfigInput } from "./kubeconfig";
 export { withCertificateProfile, type CertificateProfile } from "./apimodel";
+export { agentBatches, batchSize, describeBatch } from "./batches";

@@ -1,7 +1,8 @@
 // The step vocabulary every phase list shares (rotate, rollback, finalize): a script on a node,
 // the copy of the scripts, the Ready gate after a kubelet restart. Pure constructors of plan data.
 import type { ScriptName } from "../remote";
-import { kubeletLanes } from "./phases";
+import type { MaxUnavailable } from "../config";
+import { agentBatches } from "./batches";
 import type { PlanStep, Word } from "./planTypes";
 
 export interface ScriptOptions {
@@ -75,24 +76,31 @@ export function kubeletRestart(
 }
 
 /**
- * Nodes in lanes: each master a lane of its own, agents dealt into `parallelism` lanes; the
- * first node of every lane waits for `after`, each next one for the last step of the one before.
+ * Nodes in chains of batches: the chains start together once `after` is done; inside a chain,
+ * every node of a batch waits for the last step of every node of the batch before. Masters are
+ * chains of their own (one node each); the agents one chain of maxUnavailable-sized batches.
  */
-export function inLanes(
-  lanes: { readonly masters: readonly string[]; readonly agents: readonly string[] },
-  parallelism: number,
+export function inBatches(
+  chains: readonly (readonly (readonly string[])[])[],
   after: readonly string[],
   nodeSteps: (node: string, gate: readonly string[]) => PlanStep[],
 ): PlanStep[] {
-  const all = [...lanes.masters.map((m) => [m]), ...kubeletLanes(lanes.agents, parallelism)];
-  return all.flatMap((lane) => {
+  return chains.flatMap((batches) => {
     let gate = after;
-    return lane.flatMap((n) => {
-      const steps = nodeSteps(n, gate);
-      gate = [steps[steps.length - 1].id];
-      return steps;
+    return batches.flatMap((batch) => {
+      const steps = batch.map((n) => nodeSteps(n, gate));
+      gate = steps.map((s) => s[s.length - 1].id);
+      return steps.flat();
     });
   });
+}
+
+/** The kubelet chains of a cluster: each master alone, the agents in batches. */
+export function kubeletChains(
+  nodes: { readonly masters: readonly string[]; readonly agents: readonly string[] },
+  max: MaxUnavailable,
+): string[][][] {
+  return [...nodes.masters.map((m) => [[m]]), agentBatches(nodes.agents, max)];
 }
 
 export const ids = (steps: readonly PlanStep[]): string[] => steps.map((s) => s.id);

@@ -17,7 +17,12 @@ export function rebootPhase(
   const dialErrorLimit = Math.max(10, rollout.rebootTimeoutSeconds);
   const steps: PlanStep[] = [];
   let gate = after;
-  for (const wave of rebootWaves(ix.masters, ix.agents, rollout.rebootStrategy)) {
+  for (const wave of rebootWaves(
+    ix.masters,
+    ix.agents,
+    rollout.rebootStrategy,
+    rollout.maxUnavailable,
+  )) {
     const token = (n: string): Word => ({ token: [{ digests: { node: n, paths: ix.paths(n) } }] });
     steps.push(
       ...wave.map((n) =>

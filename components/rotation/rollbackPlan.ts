@@ -8,7 +8,14 @@
 import { sha256Hex } from "../remote";
 import type { InstallPhase } from "./phases";
 import { nodeIndex, type NodeIndex } from "./planNodes";
-import { deliverStep, ids, inLanes, kubeletRestart, scriptStep } from "./planSteps";
+import {
+  deliverStep,
+  ids,
+  inBatches,
+  kubeletChains,
+  kubeletRestart,
+  scriptStep,
+} from "./planSteps";
 import type { Phase, PlanInput, PlanStep } from "./planTypes";
 
 const ALL_PHASES: readonly InstallPhase[] = ["etcd", "controlplane", "kubelet", "kubeconfig"];
@@ -115,7 +122,7 @@ function kubeletRestore(ix: NodeIndex, input: PlanInput, after: string[]): PlanS
     const waitsFor = restore.length > 0 ? [restore[0].id] : gate;
     return [...restore, ...kubeletRestart(ids, gateOf, n, { waitsFor })];
   };
-  return inLanes(ix, input.rollout.agentParallelism, after, nodeSteps);
+  return inBatches(kubeletChains(ix, input.rollout.maxUnavailable), after, nodeSteps);
 }
 
 /** kube-proxy, the admin kubeconfigs, tokens and workloads, verification, apimodel.json. */

@@ -6,7 +6,14 @@
 import { PROXY_PATHS } from "../pki/specs";
 import { KUBELET_FILES } from "./phases";
 import { nodeIndex, type NodeIndex } from "./planNodes";
-import { deliverStep, ids, inLanes, kubeletRestart, scriptStep } from "./planSteps";
+import {
+  deliverStep,
+  ids,
+  inBatches,
+  kubeletChains,
+  kubeletRestart,
+  scriptStep,
+} from "./planSteps";
 import type { Phase, PlanInput, PlanStep, Word } from "./planTypes";
 import { rebootPhase } from "./rebootPlan";
 
@@ -178,7 +185,11 @@ function kubeletPhase(ix: NodeIndex, input: PlanInput, controlPlaneReady: PlanSt
     const waitsFor = isAgent ? [`kubelet-${n}-install`] : gate;
     return [...install, ...kubeletRestart(ids, gateOf, n, { triggers, waitsFor })];
   };
-  const steps = inLanes(ix, input.rollout.agentParallelism, ids(controlPlaneReady), nodeSteps);
+  const steps = inBatches(
+    kubeletChains(ix, input.rollout.maxUnavailable),
+    ids(controlPlaneReady),
+    nodeSteps,
+  );
   return { name: "kubelet", steps };
 }
 

@@ -83,7 +83,7 @@ export function sshPlan(cluster: ClusterModel): SshPlan {
 
 export const ROLLOUT: RotateConfig["rollout"] = {
   rebootStrategy: "rolling",
-  agentParallelism: 1,
+  maxUnavailable: { count: 1 },
   etcdHealthTimeoutSeconds: 300,
   controlPlaneReadyTimeoutSeconds: 1200,
   nodeReadyTimeoutSeconds: 1200,

@@ -1,9 +1,8 @@
-// The pure parts of the rotation: install phases, kubelet lanes, reboot waves, the admin
+// The pure parts of the rotation: install phases, reboot waves, the admin
 // kubeconfig and apimodel.json with the new certificateProfile.
 import * as assert from "assert";
 import {
   adminKubeconfig,
-  kubeletLanes,
   planInput,
   rebootWaves,
   withCertificateProfile,
@@ -42,13 +41,6 @@ describe("rotation plan", () => {
       ["agent", "/etc/kubernetes/certs/client.key", "kubelet"],
     ];
     for (const [role, path, phase] of table) assert.strictEqual(phaseOf(role, path), phase, path);
-  });
-
-  it("deals nodes round-robin into at most N lanes and refuses N < 1", () => {
-    assert.deepStrictEqual(kubeletLanes(["a", "b", "c"], 2), [["a", "c"], ["b"]]);
-    assert.deepStrictEqual(kubeletLanes(["a"], 4), [["a"]]);
-    assert.deepStrictEqual(kubeletLanes([], 1), []);
-    assert.throws(() => kubeletLanes(["a"], 0), /agentParallelism must be >= 1, got 0/);
   });
 
   it("plans reboot waves per strategy, masters first", () => {

@@ -3,7 +3,7 @@
 // for, the kubelet lanes, the reboot waves and who reboots.
 import assert from "node:assert/strict";
 import type { ClusterModel } from "../../../components/cluster/model";
-import type { RebootStrategy } from "../../../components/config";
+import type { MaxUnavailable, RebootStrategy } from "../../../components/config";
 import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
 import {
   nodePlans,
@@ -144,24 +144,31 @@ describe("planRotation (pure)", () => {
     });
   });
 
-  describe("kubelet lanes (five masters, five agents)", () => {
+  describe("kubelet batches (five masters, five agents)", () => {
     const cluster = fixtureCluster("five-masters");
     const agents = cluster.agents.map((a) => a.name);
-    // agentParallelism → for each agent, the agent whose Ready its kubelet waits for (or none).
-    const LANES: [number, (string | undefined)[]][] = [
-      [1, [undefined, agents[0], agents[1], agents[2], agents[3]]],
-      [2, [undefined, undefined, agents[0], agents[1], agents[2]]],
-      [3, [undefined, undefined, undefined, agents[0], agents[1]]],
-      [5, [undefined, undefined, undefined, undefined, undefined]],
+    const [a0, a1, a2, a3] = agents;
+    // maxUnavailable → for each agent, the agents whose Ready its kubelet install waits for.
+    const BATCHES: [MaxUnavailable, string[][]][] = [
+      [{ count: 1 }, [[], [a0], [a1], [a2], [a3]]],
+      [{ count: 2 }, [[], [], [a0, a1], [a0, a1], [a2, a3]]],
+      [{ percent: 40 }, [[], [], [a0, a1], [a0, a1], [a2, a3]]],
+      [{ percent: 10 }, [[], [a0], [a1], [a2], [a3]]],
+      [{ count: 5 }, [[], [], [], [], []]],
+      [{ percent: 100 }, [[], [], [], [], []]],
     ];
-    for (const [lanes, previous] of LANES) {
-      it(`agentParallelism ${lanes}: each agent waits for the one before it in its lane`, () => {
-        const steps = planSteps(plan(cluster, "rotate", { agentParallelism: lanes }).phases);
+    for (const [max, previous] of BATCHES) {
+      it(`maxUnavailable ${JSON.stringify(max)}: each batch waits for the whole batch before`, () => {
+        const steps = planSteps(plan(cluster, "rotate", { maxUnavailable: max }).phases);
         const got = agents.map((a) => {
           const waits = steps.find((s) => s.id === `kubelet-${a}-install`)!.waitsFor;
-          return agents.find((o) => waits.includes(`kubelet-${o}-ready`));
+          return agents.filter((o) => waits.includes(`kubelet-${o}-ready`));
         });
         assert.deepEqual(got, previous);
+        // Masters' kubelets never wait for an agent's.
+        const m = cluster.masters[4].name;
+        const b = before(steps, `kubelet-${m}-restart`);
+        assert.ok(agents.every((x) => !b.has(`kubelet-${x}-ready`)));
       });
     }
   });
