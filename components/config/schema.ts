@@ -53,7 +53,8 @@ export const CONFIG_KEYS = {
   earlyRenewalHours: { type: "integer", default: 0 },
   rebootStrategy: { type: "string", default: "rolling" },
   maxUnavailable: { type: "string", default: "25%" },
-  agentParallelism: { type: "integer" },
+  // The older name for a count of agents; 0: not set (maxUnavailable decides).
+  agentParallelism: { type: "integer", default: 0 },
   etcdHealthTimeoutSeconds: { type: "integer", default: 300 },
   controlPlaneReadyTimeoutSeconds: { type: "integer", default: 1200 },
   nodeReadyTimeoutSeconds: { type: "integer", default: 1200 },

@@ -121,16 +121,18 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     return value === "true";
   };
 
-  // agentParallelism, the older name for a count of agents, still counts: stacks keep their setting.
+  // agentParallelism, the older name for a count of agents, still counts: stacks keep their
+  // setting. Pulumi fills unset keys with their defaults: agentParallelism 0 and maxUnavailable
+  // 25% both mean "not set".
   const maxUnavailable = (): MaxUnavailable => {
     const fallback = parseMaxUnavailable(DEFAULT_MAX_UNAVAILABLE)!;
-    const value = text("maxUnavailable");
+    const legacy = text("agentParallelism") === "0" ? undefined : text("agentParallelism");
+    const value =
+      text("maxUnavailable") === DEFAULT_MAX_UNAVAILABLE ? undefined : text("maxUnavailable");
     if (value === undefined) {
-      return text("agentParallelism") === undefined
-        ? fallback
-        : { count: integer("agentParallelism", 1, 100) };
+      return legacy === undefined ? fallback : { count: integer("agentParallelism", 1, 100) };
     }
-    if (text("agentParallelism") !== undefined) {
+    if (legacy !== undefined) {
       fail("agentParallelism", "replaced by maxUnavailable: set only maxUnavailable.");
     }
     const parsed = parseMaxUnavailable(value);

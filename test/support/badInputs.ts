@@ -132,9 +132,10 @@ export const BAD_INPUTS: readonly BadInput[] = [
     firstLine: 'config rebootStrategy: expected "rolling", "all", "none", got "sometimes".',
   },
   {
-    name: "agentParallelism 0",
-    config: { agentParallelism: "0" },
-    firstLine: 'config agentParallelism: expected a whole number from 1 to 100, got "0".',
+    name: "maxUnavailable 0 (no agent could ever go)",
+    config: { maxUnavailable: "0" },
+    firstLine:
+      'config maxUnavailable: expected a number of agents (1 or more) or a percentage of them ("25%"), got "0".',
   },
   {
     name: "a Windows pool",

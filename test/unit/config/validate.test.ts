@@ -51,7 +51,7 @@ describe("stack config validation", () => {
         keySize: "1024",
         validityHours: "ten",
         rebootStrategy: "sometimes",
-        agentParallelism: "0",
+        agentParallelism: "-1",
         sshVerifyHostKeys: "yes",
         nameSuffix: "1234",
         rotationId: "has space",
@@ -63,7 +63,7 @@ describe("stack config validation", () => {
         'config validityHours: expected a whole number from 24 to 878400, got "ten".',
         'config rebootStrategy: expected "rolling", "all", "none", got "sometimes".',
         'config sshVerifyHostKeys: expected true or false, got "yes".',
-        'config agentParallelism: expected a whole number from 1 to 100, got "0".',
+        'config agentParallelism: expected a whole number from 1 to 100, got "-1".',
       ],
     );
   });
