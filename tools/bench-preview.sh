@@ -65,7 +65,9 @@ preview() {
   local per_agent
   per_agent=$(jq -r '[.steps[].urn | split("::") | last | select(contains("k8s-linuxpool-12345678-0-"))
     | sub("k8s-linuxpool-12345678-0-"; "")] | sort | join(",")' "$log")
-XX
+  local csv
+  csv=$(IFS=,; echo "${times[*]}")
+  echo "$(printf '%s\n' "${times[@]}" | median) $(jq '.steps | length' "$log") $per_agent $csv"
 }
 
 preview 2 >.work/bench/preview-small.txt
