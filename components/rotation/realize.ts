@@ -39,10 +39,12 @@ export function realize(phases: readonly Phase[], env: RealizeEnv): Map<string, 
     },
   };
   const create = creator(env, src);
-  for (const step of phases.flatMap((p) => p.steps)) {
-    if (made.has(step.id)) throw new Error(`plan: two steps named ${step.id}`);
-    made.set(step.id, create(step, step.waitsFor.map(src.step)));
-  }
+  withoutPromiseTraces(() => {
+    for (const step of phases.flatMap((p) => p.steps)) {
+      if (made.has(step.id)) throw new Error(`plan: two steps named ${step.id}`);
+      made.set(step.id, create(step, step.waitsFor.map(src.step)));
+    }
+  });
   return made;
 }
 
@@ -82,4 +84,20 @@ function creator(env: RealizeEnv, src: WordSources) {
         return localRemoveBackup(s.id, localPath(env.paths, run.file), triggersOf(s), opts);
     }
   };
+}
+
+/**
+ * Runs `build` with stack traces off. The SDK records a stack trace for every promise it makes
+ * (for its leak report), each one mapped through source maps: with a thousand commands that was
+ * most of a preview's time (measured: npm run bench:preview). The SDK turns traces back on
+ * itself where it reads a resource's source position.
+ */
+function withoutPromiseTraces(build: () => void): void {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    build();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
