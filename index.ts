@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkStackSecrets, readProgramInputs, type ProgramInputs } from "./components/config";
 import { Pki, planPki } from "./components/pki";
 import { ClusterRecord } from "./components/record";
-import { pluginSets } from "./components/remote/pluginSet";
+import { pluginSets, warnOnPluginSetChange } from "./components/remote/pluginSet";
 import { Rollback, rollbackArgsFrom, Rotation, type RotationArgs } from "./components/rotation";
 import { InputError } from "./components/types";
 
@@ -22,6 +22,10 @@ function inputs(): ProgramInputs {
 }
 
 const { config, cluster, ssh, paths } = inputs();
+
+// Which plugins run this update; a stack moved from one set to the other warns (pluginSet.ts).
+const plugins = pluginSets();
+warnOnPluginSetChange(plugins);
 
 const plan = planPki(cluster, {
   rsaBits: config.pki.keySize,
@@ -106,7 +110,7 @@ export = {
   previousCertificates: cluster.currentCertificates,
   rotationId: config.pki.rotationId,
   /** Which command and tls plugins ran this update: this project's own, or upstream's. */
-  pluginSets: pluginSets(),
+  pluginSets: plugins,
   clusterSummary: {
     apiServerFqdn: cluster.apiServerFqdn,
     kubeconfigServer: cluster.kubeconfigServer,

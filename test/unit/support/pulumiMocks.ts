@@ -79,6 +79,8 @@ export async function installMocks(): Promise<Registration[]> {
     "aks-rotate-certs",
     "unit",
     false,
+    // The file backend's organization: the program names its own stack with it (pluginSet.ts).
+    "organization",
   );
   interceptRegistrations((req) =>
     pending.set(`${req.getType()}::${req.getName()}`, {
