@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkStackSecrets, readProgramInputs, type ProgramInputs } from "./components/config";
 import { Pki, planPki } from "./components/pki";
 import { ClusterRecord } from "./components/record";
+import { afterProbe, sshProbe } from "./components/remote";
 import { pluginSets, warnOnPluginSetChange } from "./components/remote/pluginSet";
 import { Rollback, rollbackArgsFrom, Rotation, type RotationArgs } from "./components/rotation";
 import { InputError } from "./components/types";
@@ -34,6 +35,11 @@ const plan = planPki(cluster, {
 });
 const pki = new Pki("pki", { specs: plan.specs, rotationId: config.pki.rotationId });
 
+// Before any step reaches a node: one login to the jump host and every node, which stops a wrong
+// key, user or pin once, naming the config key (components/remote/probe.ts). Again for every
+// new rotation id or action; every connection waits for it.
+const probe = sshProbe("ssh-probe", ssh, [config.pki.rotationId, config.action]);
+
 // The rotation: ordered distribution over SSH, triggered restarts, reboots, pod restarts,
 // verification and persistence (components/rotation). Its graph is the rotation order.
 const rotationArgs: RotationArgs = {
@@ -41,7 +47,7 @@ const rotationArgs: RotationArgs = {
   files: plan.files,
   kubeconfigs: plan.kubeconfigs,
   pki,
-  ssh,
+  ssh: afterProbe(ssh, probe),
   rollout: config.rollout,
   rotationId: config.pki.rotationId,
   paths: { apiModel: paths.apiModel, kubeconfig: paths.kubeconfig },

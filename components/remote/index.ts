@@ -3,3 +3,4 @@ export * from "./connection";
 export * from "./bundle";
 export * from "./scripts";
 export * from "./step";
+export * from "./probe";
