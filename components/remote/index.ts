@@ -4,3 +4,4 @@ export * from "./bundle";
 export * from "./scripts";
 export * from "./step";
 export * from "./probe";
+export * from "./failure";

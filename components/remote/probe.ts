@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { preferredHostKey, type SshPlan } from "../config";
 import { sha256Hex } from "./bundle";
 import { sshRoute } from "./connection";
+import { scriptLinesFirst } from "./failure";
 import { LOCAL_SCRIPTS_DIR, shellQuote } from "./scripts";
 
 /** What the probe reads: the route of every node and the jump host, as sshRoute gives them. */
@@ -52,7 +53,12 @@ export function sshProbe(
       triggers: [...runFor, environment, pulumi.secret(sha256Hex(key))],
       logging: "none",
     },
-    { ...opts, additionalSecretOutputs: ["stdout", "stderr"] },
+    // Its one line, naming the config key, before the command line it ran.
+    {
+      ...opts,
+      additionalSecretOutputs: ["stdout", "stderr"],
+      hooks: { onError: [scriptLinesFirst()] },
+    },
   );
 }
 
