@@ -1,23 +1,16 @@
 // scripts/local/ssh-probe.sh against a real sshd shaped like an AKS Engine node's: it passes
 // when the key, user and pins are right, and otherwise stops at the first try with one line that
-// names the config key to fix. The sshd listens on a free port, so an `ssh` wrapper first on PATH
-// adds the port, and the pinned name as HostKeyAlias (known_hosts names a non-22 port otherwise);
-// it logs each call, which counts the tries. "localhost" is the node behind the jump 127.0.0.1.
+// names the config key to fix. The `ssh` it runs is the test's wrapper (support/sshWrapper.ts),
+// which counts the tries. "localhost" is the node behind the jump host 127.0.0.1.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "./support/engine";
 import { freePort, startSshd, type Sshd } from "./support/sshd";
+import { sshWrapper, type SshWrapper } from "./support/sshWrapper";
 
 const PROBE = path.join(PROJECT_ROOT, "scripts", "local", "ssh-probe.sh");
-
-const WRAPPER = `#!/usr/bin/env bash
-alias=
-for a in "$@"; do case $a in -* | *" "* | *=*) ;; *@*) alias=\${a#*@} ;; esac; done
-echo "$alias" >>"$PROBE_TEST_DIR/calls"
-exec /usr/bin/ssh -p "$PROBE_TEST_PORT" -o "HostKeyAlias=$alias" "$@"
-`;
 
 interface Probe {
   status: number;
@@ -28,14 +21,12 @@ interface Probe {
 
 describe("ssh-probe.sh (one login per host before any step, over OpenSSH)", function () {
   let sshd: Sshd;
-  let bin: string;
+  let ssh: SshWrapper;
   let ed25519: string;
 
   before(async function () {
     sshd = await startSshd();
-    bin = path.join(sshd.dir, "bin");
-    fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, "ssh"), WRAPPER, { mode: 0o755 });
+    ssh = sshWrapper(sshd);
     ed25519 = sshd.hostKeys.find((k) => k.startsWith("ssh-ed25519 "))!;
   });
 
@@ -47,13 +38,11 @@ describe("ssh-probe.sh (one login per host before any step, over OpenSSH)", func
   });
 
   function probe(env: Record<string, string>, opts: { port?: number; key?: string } = {}): Probe {
-    fs.rmSync(path.join(sshd.dir, "calls"), { force: true });
+    ssh.takeCalls();
     const r = spawnSync("bash", [PROBE], {
       env: {
         ...process.env,
-        PATH: `${bin}:${process.env.PATH}`,
-        PROBE_TEST_DIR: sshd.dir,
-        PROBE_TEST_PORT: String(opts.port ?? sshd.port),
+        ...ssh.env(opts.port),
         PROBE_USER: sshd.user,
         PROBE_JUMP: `127.0.0.1 ${ed25519}`,
         PROBE_NODES: `k8s-master-0 127.0.0.1 jump\nk8s-agent-0 localhost ${ed25519}`,
@@ -66,11 +55,10 @@ describe("ssh-probe.sh (one login per host before any step, over OpenSSH)", func
       encoding: "utf8",
       timeout: 60_000,
     });
-    const callsFile = path.join(sshd.dir, "calls");
     return {
       status: r.status ?? -1,
       lines: r.stderr.split("\n").filter((l) => l !== ""),
-      calls: fs.existsSync(callsFile) ? fs.readFileSync(callsFile, "utf8").trim().split("\n") : [],
+      calls: ssh.takeCalls(),
     };
   }
 
