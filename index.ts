@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkStackSecrets, readProgramInputs, type ProgramInputs } from "./components/config";
 import { Pki, planPki } from "./components/pki";
 import { ClusterRecord } from "./components/record";
-import { pluginSets } from "./components/remote/pluginSet";
+import { afterProbe, sshProbe } from "./components/remote";
+import { pluginSets, warnOnPluginSetChange } from "./components/remote/pluginSet";
 import { Rollback, Rotation, type RotationArgs } from "./components/rotation";
 import { InputError } from "./components/types";
 
@@ -23,12 +24,21 @@ function inputs(): ProgramInputs {
 
 const { config, cluster, ssh, paths } = inputs();
 
+// Which plugins run this update; a stack moved from one set to the other warns (pluginSet.ts).
+const plugins = pluginSets();
+warnOnPluginSetChange(plugins);
+
 const plan = planPki(cluster, {
   rsaBits: config.pki.keySize,
   validityHours: config.pki.validityHours,
   earlyRenewalHours: config.pki.earlyRenewalHours,
 });
 const pki = new Pki("pki", { specs: plan.specs, rotationId: config.pki.rotationId });
+
+// Before any step reaches a node: one login to the jump host and every node, which stops a wrong
+// key, user or pin once, naming the config key (components/remote/probe.ts). Again for every
+// new rotation id or action; every connection waits for it.
+const probe = sshProbe("ssh-probe", ssh, [config.pki.rotationId, config.action]);
 
 // The rotation: ordered distribution over SSH, triggered restarts, reboots, pod restarts,
 // verification and persistence (components/rotation). Its graph is the rotation order.
@@ -37,7 +47,7 @@ const rotationArgs: RotationArgs = {
   files: plan.files,
   kubeconfigs: plan.kubeconfigs,
   pki,
-  ssh,
+  ssh: afterProbe(ssh, probe),
   rollout: config.rollout,
   rotationId: config.pki.rotationId,
   paths: { apiModel: paths.apiModel, kubeconfig: paths.kubeconfig },
@@ -104,7 +114,7 @@ export = {
   previousCertificates: cluster.currentCertificates,
   rotationId: config.pki.rotationId,
   /** Which command and tls plugins ran this update: this project's own, or upstream's. */
-  pluginSets: pluginSets(),
+  pluginSets: plugins,
   clusterSummary: {
     apiServerFqdn: cluster.apiServerFqdn,
     kubeconfigServer: cluster.kubeconfigServer,

@@ -1,5 +1,6 @@
 // How the program reaches every node: user, key, jump host, pinned host keys. Resolved from the
 // validated config and the cluster model; pure (file contents are passed in).
+import type { Output } from "@pulumi/pulumi";
 import type { ClusterModel } from "../cluster/model";
 import { InputError, type NodeRole } from "../types";
 import { hostKeysFor, parseKnownHosts } from "./knownHosts";
@@ -24,6 +25,13 @@ export interface SshPlan {
   readonly nodes: Readonly<Record<string, SshTarget>>;
   readonly verifyHostKeys: boolean;
   readonly perDialTimeoutSeconds: number;
+  /** Where the key and the pins come from, as an operator would fix them (messages name them). */
+  readonly sources: { readonly privateKey: string; readonly knownHosts: string };
+  /**
+   * Set by the program to the SSH probe's URN (components/remote/probe.ts): every connection
+   * waits for it, so no step reaches a node before the probe passed.
+   */
+  readonly probed?: Output<string>;
 }
 
 export interface SshFiles {
@@ -145,5 +153,12 @@ export function resolveSsh(config: RotateConfig, cluster: ClusterModel, files: S
     ),
     verifyHostKeys: config.ssh.verifyHostKeys,
     perDialTimeoutSeconds: config.ssh.perDialTimeoutSeconds,
+    sources: {
+      privateKey:
+        config.ssh.privateKey === undefined
+          ? `sshPrivateKeyPath ${files.privateKeyFile}`
+          : "sshPrivateKey (the stack's secret)",
+      knownHosts: files.knownHostsFile,
+    },
   };
 }

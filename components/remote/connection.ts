@@ -57,7 +57,8 @@ export function connectionFor(
   };
   return {
     ...common,
-    host: route.host,
+    // The same address, resolved only once the SSH probe passed: the step waits for it.
+    host: ssh.probed === undefined ? route.host : ssh.probed.apply(() => route.host),
     hostKey: route.hostKey,
     proxy: route.jump === undefined ? undefined : { ...common, ...route.jump },
   };

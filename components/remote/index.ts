@@ -4,3 +4,5 @@ export * from "./bundle";
 export * from "./scripts";
 export * from "./step";
 export * from "./commands";
+export * from "./probe";
+export * from "./failure";

@@ -78,6 +78,7 @@ export function sshPlan(cluster: ClusterModel): SshPlan {
     ),
     verifyHostKeys: true,
     perDialTimeoutSeconds: 15,
+    sources: { privateKey: "sshPrivateKeyPath /out/azureuser_rsa", knownHosts: "/out/known_hosts" },
   };
 }
 

@@ -46,6 +46,25 @@ export function interceptRegistrations(record: (req: RegisterRequest) => void): 
   };
 }
 
+/**
+ * The mocks claim hook support but run no callback server for it: registering the steps' error
+ * hook (components/remote/failure.ts) would wait forever. Registration is stubbed; under mocks
+ * nothing fails, so no hook is ever called.
+ */
+function stubHookRegistration(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal store
+  const state = require("@pulumi/pulumi/runtime/state") as {
+    getStore(): { callbacks?: unknown };
+  };
+  state.getStore().callbacks = {
+    registerErrorHook: () => Promise.resolve(),
+    registerResourceHook: () => Promise.resolve(),
+    // Every registration waits for these once a callback server exists.
+    awaitStackRegistrations: () => Promise.resolve(),
+    shutdown: () => undefined,
+  };
+}
+
 /** Installs fresh mocks and returns the live list of registrations. */
 export async function installMocks(): Promise<Registration[]> {
   const registrations: Registration[] = [];
@@ -79,7 +98,10 @@ export async function installMocks(): Promise<Registration[]> {
     "aks-rotate-certs",
     "unit",
     false,
+    // The file backend's organization: the program names its own stack with it (pluginSet.ts).
+    "organization",
   );
+  stubHookRegistration();
   interceptRegistrations((req) =>
     pending.set(`${req.getType()}::${req.getName()}`, {
       type: req.getType(),
