@@ -111,7 +111,7 @@ export function spansOf(events: readonly EngineEvent[]): EventLog {
     if (out !== undefined && !CLEANUP_OPS.has(out.op)) onOutputs(open, out, e.timestamp);
     const failedUrn = e.diagnosticEvent?.severity === "error" ? e.diagnosticEvent.urn : undefined;
     const failed = failedUrn === undefined ? undefined : open.get(failedUrn);
-    if (failed !== undefined) failed.failed = true;
+    if (failed !== undefined) [failed.failed, failed.end] = [true, e.timestamp];
     if (e.summaryEvent !== undefined) result = e.summaryEvent.result;
   }
   const start = sorted[0].timestamp;
@@ -120,7 +120,7 @@ export function spansOf(events: readonly EngineEvent[]): EventLog {
   return { spans: spans.sort((a, b) => a.start - b.start), start, end, result };
 }
 
-/** A span the log never finished ends with the log, as failed or unfinished. */
+/** A failed step ends with its error; one the log never finished, with the log. */
 function closeSpan(s: Open, logEnd: number): Span {
   const status: SpanStatus = s.failed ? "failed" : s.end === undefined ? "unfinished" : "done";
   const { urn, type, component, op, start } = s;

@@ -95,7 +95,7 @@ describe("timeline", () => {
     const want = [
       [a, "replace", 101, 104, "done"],
       [b, "same", 104, 104, "done"],
-      [c, "update", 105, 110, "failed"],
+      [c, "update", 105, 107, "failed"],
       [d, "create", 106, 110, "unfinished"],
     ];
     assert.deepEqual(
