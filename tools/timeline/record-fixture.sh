@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Records the timeline's unit-test fixture from a real engine run: the program of
 # test/engine/fixtures/timeline (local commands named like the rotation's steps, a tls key) taken
-# through `pulumi up --json` on a throw-away stack, the events filtered by keep.jq, and the
+# through tools/timeline/up.sh (`pulumi up --json`, the events filtered by keep.jq, the timeline
+# drawn) on a throw-away stack, and the
 # stack's dependency graph (`pulumi stack export`, each resource's urn, type, parent, provider and
 # dependencies only). Writes test/unit/timeline/fixtures/{events.jsonl,state.json}.
 # usage: bash tools/timeline/record-fixture.sh
@@ -21,8 +22,9 @@ export PULUMI_NODEJS_TRANSPILE_ONLY=true
 source "$root/tools/pulumi/env.sh"
 cd "$work/project"
 pulumi stack init fixture --non-interactive >/dev/null
-pulumi up --yes --skip-preview --non-interactive --json |
-  jq -c -f "$root/tools/timeline/keep.jq" >"$out/events.jsonl"
+TIMELINE_TITLE="timeline fixture" bash "$root/tools/timeline/up.sh" "$work/timeline" \
+  --yes --skip-preview --non-interactive
+cp "$work/timeline.events.jsonl" "$out/events.jsonl"
 pulumi stack export |
   jq '{deployment: {resources: [.deployment.resources[]
         | {urn, type, parent, provider, dependencies} | with_entries(select(.value != null))]}}' \
