@@ -52,7 +52,10 @@ export function tickStep(seconds: number, max = 12): number {
   return steps.find((s) => seconds / s <= max) ?? Math.ceil(seconds / max / 3600) * 3600;
 }
 
-/** Lane of each step within its row: a step starts a new lane only when it overlaps another. */
+/**
+ * Lane of each step within its row: a step takes a new lane only when it overlaps another (one
+ * that starts in the second another ended does not: the engine stamps whole seconds).
+ */
 export function lanes(steps: readonly TimelineStep[]): {
   lane: Map<TimelineStep, number>;
   count: number;
@@ -62,7 +65,7 @@ export function lanes(steps: readonly TimelineStep[]): {
   for (const s of [...steps].sort((a, b) => a.start - b.start || a.end - b.end)) {
     let i = ends.findIndex((e) => e <= s.start);
     if (i < 0) i = ends.push(s.end) - 1;
-    ends[i] = Math.max(s.end, s.start + 0.5);
+    ends[i] = s.end;
     lane.set(s, i);
   }
   return { lane, count: Math.max(1, ends.length) };
