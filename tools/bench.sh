@@ -75,7 +75,7 @@ for i in $(seq 1 "$runs"); do
   t=$(now)
   TIMELINE_TITLE="bench rotation $i of $runs, $shape" bash tools/timeline/up.sh "$tl" \
     --yes --skip-preview --non-interactive --stack "$stack" >".work/bench/up-$i.log" 2>&1 ||
-    { tail -40 ".work/bench/up-$i.log" >&2; echo "bench: rotation $i failed (log .work/bench/up-$i.log, timeline $tl.svg)" >&2; exit 1; }
+    { tail -40 ".work/bench/up-$i.log" >&2; echo "bench: rotation $i failed (log .work/bench/up-$i.log; timeline, if any: $tl.svg)" >&2; exit 1; }
   # The wall time of `pulumi up` alone, as up.sh measured it (not the timeline's drawing); the
   # whole step's without a timeline.
   rotations+=("$(jq -e .wallSeconds "$tl.json" 2>/dev/null || since "$t")")

@@ -101,7 +101,8 @@ function onOutputs(open: Map<string, Open>, m: ResourceMetadata, at: number): vo
 /** One span per resource the deployment stepped through, in order of start. */
 export function spansOf(events: readonly EngineEvent[]): EventLog {
   const sorted = [...events].sort((a, b) => a.sequence - b.sequence);
-  if (sorted.length === 0) throw new Error("the event log is empty");
+  if (sorted.length === 0)
+    throw new Error("no engine events: pulumi up stopped before its deployment");
   const open = new Map<string, Open>();
   let result: string | undefined;
   for (const e of sorted) {

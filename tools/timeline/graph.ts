@@ -11,10 +11,14 @@ export interface StateResource {
   readonly dependencies?: readonly string[];
 }
 
-/** The resources of a `pulumi stack export`. */
+/** The resources of a `pulumi stack export` (none yet: a stack that never deployed). */
 export function stateResources(exported: unknown): StateResource[] {
-  const resources = (exported as { deployment?: { resources?: unknown } })?.deployment?.resources;
-  if (!Array.isArray(resources)) throw new Error("not a stack export: no deployment.resources");
+  const deployment = (exported as { deployment?: { resources?: unknown } } | null)?.deployment;
+  if (typeof deployment !== "object" || deployment === null) {
+    throw new Error("not a stack export: no deployment");
+  }
+  const resources = deployment.resources ?? [];
+  if (!Array.isArray(resources)) throw new Error("not a stack export: deployment.resources");
   return resources as StateResource[];
 }
 

@@ -105,8 +105,17 @@ describe("timeline", () => {
     assert.deepEqual([log.start, log.end, log.result], [100, 110, "failed"]);
   });
 
-  it("names the line of an event log that is not JSON", () => {
+  it("names the line of an event log that is not JSON, and says when there is none", () => {
     assert.throws(() => parseEvents('{"sequence":0}\n\nnot json\n'), /line 3 is not JSON/);
+    assert.throws(() => spansOf(parseEvents("")), /no engine events: pulumi up stopped before/);
+  });
+
+  it("reads a stack export, one that never deployed too", () => {
+    const r = { urn: "urn:x::a", type: CMD };
+    assert.deepEqual(stateResources({ deployment: { resources: [r] } }), [r]);
+    assert.deepEqual(stateResources({ version: 3, deployment: { manifest: {} } }), []);
+    assert.throws(() => stateResources({}), /not a stack export/);
+    assert.throws(() => stateResources(null), /not a stack export/);
   });
 
   it("reads dependencies from the state, through components and providers", () => {
