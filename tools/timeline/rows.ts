@@ -1,5 +1,6 @@
 // Where a resource goes on the chart: a step named `<phase>-<node>-<step>` (the rotation's plan,
-// components/rotation/planTypes.ts) on its node's row, coloured by its phase; the operator's own
+// components/rotation/planTypes.ts) on the row of the node it is about (`kubelet-<agent>-ready`,
+// which polls from master-0, on the agent's), coloured by its phase; the operator's own
 // commands (`…-local-…`) and any other resource (the cluster record) on "local"; tls keys and
 // certificates on "pki". The stack, providers and component resources are no steps. Pure.
 

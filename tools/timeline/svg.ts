@@ -33,8 +33,12 @@ const PHASE_COLOURS: Record<string, string> = {
   persist: "#499894",
   local: "#79706e",
   record: "#d37295",
+  finalize: "#a0cbe8",
+  rollback: "#ffbe7d",
 };
-const SPARE = ["#a0cbe8", "#ffbe7d", "#f1ce63", "#fabfd2", "#8cd17d", "#d7b5a6", "#bcbd22"];
+/** The phases with a colour of their own. */
+export const FIXED_PHASES: readonly string[] = Object.keys(PHASE_COLOURS);
+const SPARE = ["#f1ce63", "#fabfd2", "#9edae5", "#d7b5a6", "#bcbd22"];
 
 export function phaseColours(phases: readonly string[]): Map<string, string> {
   let spare = 0;
