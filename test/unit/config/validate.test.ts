@@ -68,6 +68,22 @@ describe("stack config validation", () => {
     );
   });
 
+  it("takes the node list from the cluster unless told, and knows whether it was told", () => {
+    const rows: [string | undefined, unknown][] = [
+      [undefined, { source: "cluster", explicit: false }],
+      ["", { source: "cluster", explicit: false }],
+      ["cluster", { source: "cluster", explicit: true }],
+      ["apimodel", { source: "apimodel", explicit: true }],
+    ];
+    for (const [nodes, expected] of rows) {
+      const raw = nodes === undefined ? MINIMAL : { ...MINIMAL, nodes };
+      assert.deepEqual(validateConfig(raw).inventory, expected, String(nodes));
+    }
+    assert.deepEqual(problems({ ...MINIMAL, nodes: "azure" }), [
+      'config nodes: expected "cluster" or "apimodel", got "azure".',
+    ]);
+  });
+
   it("accepts only AKS Engine's key sizes", () => {
     assert.deepEqual(problems({ ...MINIMAL, keySize: "2500" }), [
       'config keySize: expected 2048, 3072 or 4096, got "2500".',
