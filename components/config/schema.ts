@@ -10,11 +10,9 @@ export const REBOOT_STRATEGIES: readonly RebootStrategy[] = ["rolling", "all", "
  */
 export type RotationAction = "rotate" | "rollback" | "finalize";
 export const ROTATION_ACTIONS: readonly RotationAction[] = ["rotate", "rollback", "finalize"];
-/**
- * Where the list of nodes to rotate comes from: the cluster's API server (the nodes that exist)
- * or apimodel.json (the nodes it implies). Scale-set agents come from the cluster either way.
- */
-export type NodeInventorySource = "cluster" | "apimodel";
+import type { NodeInventorySource } from "../types";
+
+export type { NodeInventorySource };
 export const NODE_INVENTORY_SOURCES: readonly NodeInventorySource[] = ["cluster", "apimodel"];
 export const KEY_SIZES: readonly number[] = [2048, 3072, 4096];
 
