@@ -20,3 +20,4 @@ export {
   type StackSecretsFacts,
 } from "./stackSecrets";
 export { checkStackSecrets, passphraseFromEnv, readStackSecretsFacts } from "./stackSecretsRead";
+export { readNodeList, toLiveNode, NODE_LIST_TIMEOUT_MS } from "./nodeList";
