@@ -116,10 +116,18 @@ function chosenModel(model: ClusterModel, found: RecognizedNodes, source: NodeIn
     : scaleSetsFromCluster(model, found.known);
 }
 
-function warnings(rotated: ClusterModel, read: NodeListRead & { ok: true }, diff: InventoryDiff) {
+function warnings(
+  rotated: ClusterModel,
+  read: NodeListRead & { ok: true },
+  diff: InventoryDiff,
+  choice: InventoryChoice,
+) {
   const names = new Set([...rotated.masters, ...rotated.agents].map((n) => n.name));
   const notReady = read.nodes.filter((n) => names.has(n.name) && !n.ready).map((n) => n.name);
-  const skipped = [...diff.extra, ...diff.missing].filter((n) => !names.has(n));
+  // Unchosen, the refusal lists the difference already.
+  const skipped = choice.explicit
+    ? [...diff.extra, ...diff.missing].filter((n) => !names.has(n))
+    : [];
   return [
     ...(notReady.length > 0
       ? [
@@ -157,7 +165,7 @@ export function takeInventory(
   return {
     model: rotated,
     report: report(rotated, read, diff, choice.source),
-    warnings: warnings(rotated, read, diff),
+    warnings: warnings(rotated, read, diff, choice),
     refusal: refusal(rotated, diff, choice),
   };
 }

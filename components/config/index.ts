@@ -11,7 +11,18 @@ export {
   type KnownHostKey,
 } from "./knownHosts";
 export { resolveSsh, type SshPlan, type SshTarget, type SshFiles } from "./ssh";
-export { readProgramInputs, readRawConfig, readSecretKeys, type ProgramInputs } from "./read";
+export {
+  completeInputs,
+  readClusterInputs,
+  readProgramInputs,
+  readProgramInputsLive,
+  readRawConfig,
+  readSecretKeys,
+  NODE_LIST_NOT_READ,
+  type ClusterInputs,
+  type ProgramInputs,
+} from "./read";
+export { readNodeList, toLiveNode, NODE_LIST_TIMEOUT_MS } from "./nodeList";
 export {
   LAB_MARKER,
   LAB_PASSPHRASE,
@@ -20,4 +31,3 @@ export {
   type StackSecretsFacts,
 } from "./stackSecrets";
 export { checkStackSecrets, passphraseFromEnv, readStackSecretsFacts } from "./stackSecretsRead";
-export { readNodeList, toLiveNode, NODE_LIST_TIMEOUT_MS } from "./nodeList";

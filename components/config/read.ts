@@ -3,16 +3,26 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { NodeListRead } from "../cluster/inventory";
 import { loadCluster } from "../cluster/load";
 import type { ClusterModel } from "../cluster/model";
+import { takeInventory, type InventoryReport } from "../cluster/takeInventory";
+import { readNodeList } from "./nodeList";
 import { CONFIG_KEYS, type ConfigKeyName } from "./schema";
 import { resolveSsh, type SshPlan } from "./ssh";
 import { validateConfig, type RawConfig, type RotateConfig } from "./validate";
 
 export interface ProgramInputs {
   readonly config: RotateConfig;
+  /** The nodes to rotate are the inventory's (the cluster's node list, or apimodel.json's). */
   readonly cluster: ClusterModel;
   readonly ssh: SshPlan;
+  readonly inventory: {
+    readonly report: InventoryReport;
+    readonly warnings: readonly string[];
+    /** Why `pulumi up` must stop before touching a node; undefined when it may go ahead. */
+    readonly refusal?: string;
+  };
   readonly paths: {
     /** The cluster's `_output/<dnsPrefix>/` folder (absolute). */
     readonly outputDir: string;
@@ -54,25 +64,43 @@ function isDirectory(file: string): boolean {
   return fs.existsSync(file) && fs.statSync(file).isDirectory();
 }
 
-/**
- * Validates config, reads the cluster model and resolves SSH access. Relative paths are taken
- * from the current directory, which `pulumi` sets to the project root. Throws InputError.
- */
-export function readProgramInputs(
+/** Config and apimodel.json, before the node list: what is needed to read it. */
+export type ClusterInputs = Omit<ProgramInputs, "ssh" | "inventory">;
+
+/** Validates config and reads the cluster model from apimodel.json. Throws InputError. */
+export function readClusterInputs(
   raw: RawConfig = readRawConfig(),
   secretKeys: ReadonlySet<string> | undefined = readSecretKeys(),
-): ProgramInputs {
+): ClusterInputs {
   const config = validateConfig(raw, secretKeys);
   const cluster = loadCluster(config.cluster);
   const outputDir = path.dirname(cluster.sources.apiModel);
+  return {
+    config,
+    cluster,
+    paths: {
+      outputDir,
+      apiModel: cluster.sources.apiModel,
+      kubeconfig: path.join(outputDir, "kubeconfig", `kubeconfig.${cluster.location}.json`),
+    },
+  };
+}
+
+/**
+ * Takes the nodes to rotate from `nodeList` (config nodes decides), then resolves SSH access to
+ * exactly those nodes: an extra node's host key must be pinned like the others. Throws InputError.
+ */
+export function completeInputs(base: ClusterInputs, nodeList: NodeListRead): ProgramInputs {
+  const { config, paths } = base;
+  const { model: cluster, ...inventory } = takeInventory(base.cluster, nodeList, config.inventory);
   const privateKeyFile =
     config.ssh.privateKey === undefined
       ? path.resolve(
-          config.ssh.privateKeyPath ?? path.join(outputDir, `${cluster.adminUsername}_rsa`),
+          config.ssh.privateKeyPath ?? path.join(paths.outputDir, `${cluster.adminUsername}_rsa`),
         )
       : undefined;
   const knownHostsFile = path.resolve(
-    config.ssh.knownHostsPath ?? path.join(outputDir, "known_hosts"),
+    config.ssh.knownHostsPath ?? path.join(paths.outputDir, "known_hosts"),
   );
   const ssh = resolveSsh(config, cluster, {
     privateKeyFile,
@@ -81,14 +109,31 @@ export function readProgramInputs(
     knownHostsFile,
     knownHostsText: readIfExists(knownHostsFile),
   });
-  return {
-    config,
-    cluster,
-    ssh,
-    paths: {
-      outputDir,
-      apiModel: cluster.sources.apiModel,
-      kubeconfig: path.join(outputDir, "kubeconfig", `kubeconfig.${cluster.location}.json`),
-    },
-  };
+  return { config, cluster, ssh, inventory, paths };
+}
+
+/** What a program that did not read the node list goes by: apimodel.json, with a warning. */
+export const NODE_LIST_NOT_READ: NodeListRead = { ok: false, reason: "not read" };
+
+/**
+ * Validates config, reads the cluster model and resolves SSH access, without a network read:
+ * the node list is `nodeList`. Relative paths are taken from the current directory, which
+ * `pulumi` sets to the project root. Throws InputError.
+ */
+export function readProgramInputs(
+  raw: RawConfig = readRawConfig(),
+  secretKeys: ReadonlySet<string> | undefined = readSecretKeys(),
+  nodeList: NodeListRead = NODE_LIST_NOT_READ,
+): ProgramInputs {
+  return completeInputs(readClusterInputs(raw, secretKeys), nodeList);
+}
+
+/** readProgramInputs with the cluster's node list read from its API server (the program's way). */
+export async function readProgramInputsLive(
+  raw: RawConfig = readRawConfig(),
+  secretKeys: ReadonlySet<string> | undefined = readSecretKeys(),
+): Promise<ProgramInputs> {
+  const base = readClusterInputs(raw, secretKeys);
+  const nodeList = await readNodeList(base.paths.kubeconfig, base.config.operatorApiServerUrl);
+  return completeInputs(base, nodeList);
 }

@@ -46,8 +46,11 @@ export function interceptRegistrations(record: (req: RegisterRequest) => void): 
   };
 }
 
-/** Installs fresh mocks and returns the live list of registrations. */
-export async function installMocks(): Promise<Registration[]> {
+/**
+ * Installs fresh mocks and returns the live list of registrations.
+ * @param preview run as `pulumi preview` (isDryRun) rather than as the update of `pulumi up`
+ */
+export async function installMocks(preview = false): Promise<Registration[]> {
   const registrations: Registration[] = [];
   const pending = new Map<string, Omit<Registration, "inputs">>();
   await pulumi.runtime.setMocks(
@@ -78,7 +81,7 @@ export async function installMocks(): Promise<Registration[]> {
     },
     "aks-rotate-certs",
     "unit",
-    false,
+    preview,
   );
   interceptRegistrations((req) =>
     pending.set(`${req.getType()}::${req.getName()}`, {
