@@ -16,7 +16,13 @@ export interface LiveNode {
 
 /** The outcome of reading the node list: the nodes, or why there are none. */
 export type NodeListRead =
-  | { readonly ok: true; readonly server: string; readonly nodes: readonly LiveNode[] }
+  | {
+      readonly ok: true;
+      readonly server: string;
+      readonly nodes: readonly LiveNode[];
+      /** The list is the last one read (at `readAt`), because reading it now failed (`reason`). */
+      readonly stale?: { readonly readAt: string; readonly reason: string };
+    }
   | { readonly ok: false; readonly server?: string; readonly reason: string };
 
 export interface RecognizedNode {

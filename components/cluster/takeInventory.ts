@@ -69,9 +69,11 @@ function report(
   const live = read.ok ? read.nodes : undefined;
   return {
     source,
-    readFrom: read.ok
-      ? `${read.server}: ${read.nodes.length} nodes`
-      : `${read.server ?? "the API server"}: not read (${read.reason})`,
+    readFrom: !read.ok
+      ? `${read.server ?? "the API server"}: not read (${read.reason})`
+      : read.stale
+        ? `${read.server}: ${read.nodes.length} nodes, read at ${read.stale.readAt} (now: ${read.stale.reason})`
+        : `${read.server}: ${read.nodes.length} nodes`,
     nodes: [...model.masters, ...model.agents].map(nodeLine(live)),
     inClusterOnly: diff.extra,
     inApimodelOnly: diff.missing,
@@ -116,6 +118,14 @@ function chosenModel(model: ClusterModel, found: RecognizedNodes, source: NodeIn
     : scaleSetsFromCluster(model, found.known);
 }
 
+function staleWarning(read: NodeListRead & { ok: true }): string[] {
+  if (read.stale === undefined) return [];
+  return [
+    `node inventory: could not read the node list from ${read.server} (${read.stale.reason}); ` +
+      `using the list read at ${read.stale.readAt}.`,
+  ];
+}
+
 function warnings(
   rotated: ClusterModel,
   read: NodeListRead & { ok: true },
@@ -123,12 +133,16 @@ function warnings(
   choice: InventoryChoice,
 ) {
   const names = new Set([...rotated.masters, ...rotated.agents].map((n) => n.name));
-  const notReady = read.nodes.filter((n) => names.has(n.name) && !n.ready).map((n) => n.name);
+  // A stale list's Ready states are old news.
+  const notReady = read.stale
+    ? []
+    : read.nodes.filter((n) => names.has(n.name) && !n.ready).map((n) => n.name);
   // Unchosen, the refusal lists the difference already.
   const skipped = choice.explicit
     ? [...diff.extra, ...diff.missing].filter((n) => !names.has(n))
     : [];
   return [
+    ...staleWarning(read),
     ...(notReady.length > 0
       ? [
           `node inventory: not Ready: ${list(notReady)}; its kubelet gate waits for Ready and fails if it stays NotReady.`,

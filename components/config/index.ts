@@ -23,6 +23,7 @@ export {
   type ProgramInputs,
 } from "./read";
 export { readNodeList, toLiveNode, NODE_LIST_TIMEOUT_MS } from "./nodeList";
+export { withNodeListCache, NODE_LIST_CACHE } from "./nodeListCache";
 export {
   LAB_MARKER,
   LAB_PASSPHRASE,

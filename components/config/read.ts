@@ -8,6 +8,7 @@ import { loadCluster } from "../cluster/load";
 import type { ClusterModel } from "../cluster/model";
 import { takeInventory, type InventoryReport } from "../cluster/takeInventory";
 import { readNodeList } from "./nodeList";
+import { withNodeListCache } from "./nodeListCache";
 import { CONFIG_KEYS, type ConfigKeyName } from "./schema";
 import { resolveSsh, type SshPlan } from "./ssh";
 import { validateConfig, type RawConfig, type RotateConfig } from "./validate";
@@ -134,6 +135,6 @@ export async function readProgramInputsLive(
   secretKeys: ReadonlySet<string> | undefined = readSecretKeys(),
 ): Promise<ProgramInputs> {
   const base = readClusterInputs(raw, secretKeys);
-  const nodeList = await readNodeList(base.paths.kubeconfig, base.config.operatorApiServerUrl);
-  return completeInputs(base, nodeList);
+  const read = await readNodeList(base.paths.kubeconfig, base.config.operatorApiServerUrl);
+  return completeInputs(base, withNodeListCache(read, base.paths.outputDir));
 }
