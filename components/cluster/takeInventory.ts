@@ -126,6 +126,20 @@ function staleWarning(read: NodeListRead & { ok: true }): string[] {
   ];
 }
 
+/** A scale-set pool whose instance count differs from apimodel.json's: worth a word, not a stop. */
+function scaleSetCounts(model: ClusterModel, rotated: ClusterModel): string[] {
+  return model.agentPools
+    .filter((p) => p.availabilityProfile === "VirtualMachineScaleSets")
+    .flatMap((p) => {
+      const now = rotated.agentPools.find((r) => r.name === p.name);
+      if (now === undefined || now.count === p.count) return [];
+      return [
+        `node inventory: scale-set pool ${p.name} has ${now.count} instances in the cluster, ` +
+          `apimodel.json counts ${p.count}; rotating the cluster's.`,
+      ];
+    });
+}
+
 function warnings(
   rotated: ClusterModel,
   read: NodeListRead & { ok: true },
@@ -179,7 +193,7 @@ export function takeInventory(
   return {
     model: rotated,
     report: report(rotated, read, diff, choice.source),
-    warnings: warnings(rotated, read, diff, choice),
+    warnings: [...warnings(rotated, read, diff, choice), ...scaleSetCounts(model, rotated)],
     refusal: refusal(rotated, diff, choice),
   };
 }

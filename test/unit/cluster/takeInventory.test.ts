@@ -120,5 +120,11 @@ describe("node inventory: the nodes the rotation covers", () => {
     assert.deepEqual(inv.report.inApimodelOnly, [`k8s-linuxpool-${S}-1`]);
     assert.equal(inv.report.readFrom, `${SERVER}: 7 nodes`);
     assert.ok(inv.warnings.some((w) => w.startsWith(`node inventory: not Ready: ${vmss(2)};`)));
+    assert.ok(
+      inv.warnings.includes(
+        "node inventory: scale-set pool scaleset has 1 instances in the cluster, apimodel.json counts 3; rotating the cluster's.",
+      ),
+      inv.warnings.join("\n"),
+    );
   });
 });
