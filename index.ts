@@ -1,24 +1,46 @@
-// Entry point: reads the stack config and the cluster's node list, builds the components, exports
-// outputs. Async because the node list is read from the API server before anything is built.
+// Entry point: reads the stack config and apimodel.json, then the cluster's node list, builds the
+// components, exports outputs. The node list is read from the API server, so the program is an
+// async function; everything that needs no network is checked before, while the module loads:
+// the engine ends a program that fails there at once, and one that fails later only when its
+// connections time out (~15 s).
 import * as pulumi from "@pulumi/pulumi";
-import { checkStackSecrets, readProgramInputsLive, type ProgramInputs } from "./components/config";
+import {
+  checkSshAccess,
+  checkStackSecrets,
+  readClusterInputs,
+  readProgramInputsLive,
+  type ClusterInputs,
+  type ProgramInputs,
+} from "./components/config";
 import { Pki, planPki } from "./components/pki";
 import { ClusterRecord } from "./components/record";
 import { pluginSets } from "./components/remote/pluginSet";
 import { Rollback, rollbackArgsFrom, Rotation, type RotationArgs } from "./components/rotation";
 import { InputError } from "./components/types";
 
-async function inputs(): Promise<ProgramInputs> {
+/** Bad input: the problems alone, no stack trace; the first on the line the CLI shows after "error: ". */
+function inputError(err: unknown): unknown {
+  return err instanceof InputError ? new pulumi.RunError(`invalid input: ${err.message}`) : err;
+}
+
+function clusterInputs(): ClusterInputs {
   // First of all: a real cluster's keys never go into state under the lab's public passphrase.
   const refusal = checkStackSecrets();
   if (refusal !== undefined) throw new pulumi.RunError(refusal);
   try {
-    return await readProgramInputsLive();
+    const base = readClusterInputs();
+    checkSshAccess(base);
+    return base;
   } catch (err) {
-    // Bad input: show the operator the problems alone, no stack trace, before any resource exists;
-    // the first problem on the first line, which is what the CLI shows after "error: ".
-    if (err instanceof InputError) throw new pulumi.RunError(`invalid input: ${err.message}`);
-    throw err;
+    throw inputError(err);
+  }
+}
+
+async function inputs(base: ClusterInputs): Promise<ProgramInputs> {
+  try {
+    return await readProgramInputsLive(base);
+  } catch (err) {
+    throw inputError(err);
   }
 }
 
@@ -130,8 +152,10 @@ function program({ config, cluster, ssh, paths }: ProgramInputs) {
   };
 }
 
+const base = clusterInputs();
+
 export = async () => {
-  const read = await inputs();
+  const read = await inputs(base);
   gate(read.inventory);
   return {
     ...program(read),

@@ -12,6 +12,7 @@ export {
 } from "./knownHosts";
 export { resolveSsh, type SshPlan, type SshTarget, type SshFiles } from "./ssh";
 export {
+  checkSshAccess,
   completeInputs,
   readClusterInputs,
   readProgramInputs,

@@ -3,14 +3,18 @@
 // @kubernetes/client-node. Never throws: an unreadable list is a reason, and the caller falls
 // back to apimodel.json with a warning (components/cluster/takeInventory.ts).
 import * as fs from "node:fs";
-import * as k8s from "@kubernetes/client-node";
+// Types only here: the library itself loads when the list is read, so a program that stops at
+// bad input does not pay for loading it.
+import type * as K8s from "@kubernetes/client-node";
 import type { LiveNode, NodeListRead } from "../cluster/inventory";
 
 /** A private cluster's API server does not answer at all: don't hold the program up for long. */
 export const NODE_LIST_TIMEOUT_MS = 10_000;
 
 /** The admin kubeconfig, pointed at `server` when the operator reaches the API elsewhere. */
-function loadKubeconfig(text: string, server: string | undefined): k8s.KubeConfig {
+type K8sModule = typeof K8s;
+
+function loadKubeconfig(k8s: K8sModule, text: string, server: string | undefined): K8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   kc.loadFromString(text);
   if (server === undefined) return kc;
@@ -25,7 +29,7 @@ function loadKubeconfig(text: string, server: string | undefined): k8s.KubeConfi
 }
 
 /** Aborts the request itself, so no socket outlives the timeout and keeps the program alive. */
-function abortAfter(signal: AbortSignal): k8s.ObservableMiddleware {
+function abortAfter(k8s: K8sModule, signal: AbortSignal): K8s.ObservableMiddleware {
   return {
     pre: (ctx) => {
       ctx.setSignal(signal);
@@ -35,7 +39,7 @@ function abortAfter(signal: AbortSignal): k8s.ObservableMiddleware {
   };
 }
 
-export function toLiveNode(node: k8s.V1Node): LiveNode {
+export function toLiveNode(node: K8s.V1Node): LiveNode {
   const ready = node.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
   const internalIp = node.status?.addresses?.find((a) => a.type === "InternalIP")?.address;
   const roleLabel = node.metadata?.labels?.["kubernetes.io/role"];
@@ -67,16 +71,17 @@ export async function readNodeList(
   if (!fs.existsSync(kubeconfigFile)) {
     return { ok: false, server, reason: `no admin kubeconfig at ${kubeconfigFile}` };
   }
-  let kc: k8s.KubeConfig;
+  const k8s = await import("@kubernetes/client-node");
+  let kc: K8s.KubeConfig;
   try {
-    kc = loadKubeconfig(fs.readFileSync(kubeconfigFile, "utf8"), server);
+    kc = loadKubeconfig(k8s, fs.readFileSync(kubeconfigFile, "utf8"), server);
   } catch (err) {
     return { ok: false, server, reason: `${kubeconfigFile}: ${reasonOf(err)}` };
   }
   const at = kc.getCurrentCluster()?.server ?? server;
   try {
     const api = kc.makeApiClient(k8s.CoreV1Api);
-    const middleware = [abortAfter(AbortSignal.timeout(timeoutMs))];
+    const middleware = [abortAfter(k8s, AbortSignal.timeout(timeoutMs))];
     const list = await api.listNode({}, { middleware, middlewareMergeStrategy: "append" });
     return { ok: true, server: at ?? "", nodes: list.items.map(toLiveNode) };
   } catch (err) {

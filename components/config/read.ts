@@ -6,11 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { NodeListRead } from "../cluster/inventory";
 import { loadCluster } from "../cluster/load";
 import type { ClusterModel } from "../cluster/model";
+import { scaleSetsFromCluster } from "../cluster/mergeNodes";
 import { takeInventory, type InventoryReport } from "../cluster/takeInventory";
 import { readNodeList } from "./nodeList";
 import { withNodeListCache } from "./nodeListCache";
 import { CONFIG_KEYS, type ConfigKeyName } from "./schema";
-import { resolveSsh, type SshPlan } from "./ssh";
+import { resolveSsh, type SshFiles, type SshPlan } from "./ssh";
 import { validateConfig, type RawConfig, type RotateConfig } from "./validate";
 
 export interface ProgramInputs {
@@ -87,13 +88,9 @@ export function readClusterInputs(
   };
 }
 
-/**
- * Takes the nodes to rotate from `nodeList` (config nodes decides), then resolves SSH access to
- * exactly those nodes: an extra node's host key must be pinned like the others. Throws InputError.
- */
-export function completeInputs(base: ClusterInputs, nodeList: NodeListRead): ProgramInputs {
-  const { config, paths } = base;
-  const { model: cluster, ...inventory } = takeInventory(base.cluster, nodeList, config.inventory);
+/** The SSH key and known_hosts files of the config (defaults next to apimodel.json), read. */
+function sshFiles(base: ClusterInputs): SshFiles {
+  const { config, paths, cluster } = base;
   const privateKeyFile =
     config.ssh.privateKey === undefined
       ? path.resolve(
@@ -103,14 +100,36 @@ export function completeInputs(base: ClusterInputs, nodeList: NodeListRead): Pro
   const knownHostsFile = path.resolve(
     config.ssh.knownHostsPath ?? path.join(paths.outputDir, "known_hosts"),
   );
-  const ssh = resolveSsh(config, cluster, {
+  return {
     privateKeyFile,
     privateKeyText: privateKeyFile === undefined ? undefined : readIfExists(privateKeyFile),
     privateKeyIsDirectory: privateKeyFile !== undefined && isDirectory(privateKeyFile),
     knownHostsFile,
     knownHostsText: readIfExists(knownHostsFile),
-  });
-  return { config, cluster, ssh, inventory, paths };
+  };
+}
+
+/**
+ * SSH access checked before the node list is read, for the nodes apimodel.json names for sure
+ * (masters, availability-set agents; not the scale-set instances it can only guess): a wrong key
+ * or known_hosts is reported at once, as before the program read the node list.
+ */
+export function checkSshAccess(base: ClusterInputs): void {
+  resolveSsh(base.config, scaleSetsFromCluster(base.cluster, []), sshFiles(base));
+}
+
+/**
+ * Takes the nodes to rotate from `nodeList` (config nodes decides), then resolves SSH access to
+ * exactly those nodes: an extra node's host key must be pinned like the others. Throws InputError.
+ */
+export function completeInputs(base: ClusterInputs, nodeList: NodeListRead): ProgramInputs {
+  const { model: cluster, ...inventory } = takeInventory(
+    base.cluster,
+    nodeList,
+    base.config.inventory,
+  );
+  const ssh = resolveSsh(base.config, cluster, sshFiles(base));
+  return { config: base.config, cluster, ssh, inventory, paths: base.paths };
 }
 
 /** What a program that did not read the node list goes by: apimodel.json, with a warning. */
@@ -129,12 +148,8 @@ export function readProgramInputs(
   return completeInputs(readClusterInputs(raw, secretKeys), nodeList);
 }
 
-/** readProgramInputs with the cluster's node list read from its API server (the program's way). */
-export async function readProgramInputsLive(
-  raw: RawConfig = readRawConfig(),
-  secretKeys: ReadonlySet<string> | undefined = readSecretKeys(),
-): Promise<ProgramInputs> {
-  const base = readClusterInputs(raw, secretKeys);
+/** completeInputs with the cluster's node list read from its API server (the program's way). */
+export async function readProgramInputsLive(base: ClusterInputs): Promise<ProgramInputs> {
   const read = await readNodeList(base.paths.kubeconfig, base.config.operatorApiServerUrl);
   return completeInputs(base, withNodeListCache(read, base.paths.outputDir));
 }
