@@ -108,6 +108,8 @@ describe("node inventory on a lab with scale-set instances 0, 2, 5", function ()
       `      rotation of ${inventory().nodes.length} nodes: ${Math.round((Date.now() - t0) / 1000)}s`,
     );
     const out = await outputs();
+    // The figures of the closing note: what was read and what was rotated.
+    console.log(JSON.stringify(out.nodeInventory, null, 2).replace(/^/gm, "      "));
     const existing = inventory()
       .nodes.map((n) => n.name)
       .sort();
