@@ -14,8 +14,9 @@ import {
 } from "./components/config";
 import { Pki, planPki } from "./components/pki";
 import { ClusterRecord } from "./components/record";
-import { pluginSets } from "./components/remote/pluginSet";
-import { Rollback, rollbackArgsFrom, Rotation, type RotationArgs } from "./components/rotation";
+import { afterProbe, sshProbe } from "./components/remote";
+import { pluginSets, warnOnPluginSetChange } from "./components/remote/pluginSet";
+import { Rollback, Rotation, type RotationArgs } from "./components/rotation";
 import { InputError } from "./components/types";
 
 /** Bad input: the problems alone, no stack trace; the first on the line the CLI shows after "error: ". */
@@ -57,12 +58,21 @@ function gate(inventory: ProgramInputs["inventory"]): void {
 
 /** The components and stack outputs for validated inputs. */
 function program({ config, cluster, ssh, paths }: ProgramInputs) {
+  // Which plugins run this update; a stack moved from one set to the other warns (pluginSet.ts).
+  const plugins = pluginSets();
+  warnOnPluginSetChange(plugins);
+
   const plan = planPki(cluster, {
     rsaBits: config.pki.keySize,
     validityHours: config.pki.validityHours,
     earlyRenewalHours: config.pki.earlyRenewalHours,
   });
   const pki = new Pki("pki", { specs: plan.specs, rotationId: config.pki.rotationId });
+
+  // Before any step reaches a node: one login to the jump host and every node, which stops a wrong
+  // key, user or pin once, naming the config key (components/remote/probe.ts). Again for every
+  // new rotation id or action; every connection waits for it.
+  const probe = sshProbe("ssh-probe", ssh, [config.pki.rotationId, config.action]);
 
   // The rotation: ordered distribution over SSH, triggered restarts, reboots, pod restarts,
   // verification and persistence (components/rotation). Its graph is the rotation order.
@@ -71,7 +81,7 @@ function program({ config, cluster, ssh, paths }: ProgramInputs) {
     files: plan.files,
     kubeconfigs: plan.kubeconfigs,
     pki,
-    ssh,
+    ssh: afterProbe(ssh, probe),
     rollout: config.rollout,
     rotationId: config.pki.rotationId,
     paths: { apiModel: paths.apiModel, kubeconfig: paths.kubeconfig },
@@ -84,9 +94,7 @@ function program({ config, cluster, ssh, paths }: ProgramInputs) {
     : undefined;
   // action "rollback": the same order, reinstalling each node's pre-rotation backup (certs.bak).
   // The new PKI stays in state, so switching back to "rotate" reinstalls the same new certificates.
-  const rollback = rotating
-    ? undefined
-    : new Rollback("rollback", rollbackArgsFrom(rotationArgs, config.pki.rotationId));
+  const rollback = rotating ? undefined : new Rollback("rollback", rotationArgs);
 
   // The operator's side of the check, through @pulumi/kubernetes with the new admin kubeconfig:
   // a ConfigMap kube-system/aks-rotate-certs naming this rotation, written after verification.
@@ -140,7 +148,7 @@ function program({ config, cluster, ssh, paths }: ProgramInputs) {
     previousCertificates: cluster.currentCertificates,
     rotationId: config.pki.rotationId,
     /** Which command and tls plugins ran this update: this project's own, or upstream's. */
-    pluginSets: pluginSets(),
+    pluginSets: plugins,
     clusterSummary: {
       apiServerFqdn: cluster.apiServerFqdn,
       kubeconfigServer: cluster.kubeconfigServer,

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Everything the README's commands need on a fresh machine, each part skipped when it is done:
+# Everything the README's commands need on a fresh machine, each step skipped when it is done:
 #   1. the Debian packages of the tests and the lab (apt-get as root; otherwise one line with
 #      the exact command to run);
 #   2. node_modules (`npm ci` when missing or older than package-lock.json);
 #   3. the offline Pulumi engine and the lab's binaries (`npm run setup`, cached by version).
-# `npm run rotate` and `npm test` run it first; `bash tools/prereqs.sh packages` does part 1 only.
+# `npm run rotate` and `npm test` run it first; `bash tools/prereqs.sh packages` does step 1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,6 +2,9 @@
 # `npm run rotate`, the main job: toolchain and dependencies, the lab cluster (brought up if it
 # is not), then `pulumi up --yes` on the `dev` stack, and a summary of what was verified.
 # Extra arguments go to `pulumi up` (e.g. `npm run rotate -- --stack mycluster`).
+# ROTATE_TIMELINE=1 runs it through tools/timeline/up.sh: the timeline of the rotation (every
+# step's start and end per node, from the engine's events) in .work/timeline.json and its Gantt
+# chart in .work/timeline.svg, with the critical path and wall time / critical path printed.
 # To rotate a cluster that was already rotated, change its rotation id first:
 #   source tools/pulumi/lab-env.sh && pulumi config set rotationId "$(date +%Y%m%d%H%M)" --stack dev
 set -euo pipefail
@@ -32,7 +35,12 @@ fi
 
 step "pulumi up (stack ${stack})"
 pulumi stack select --create "$stack" >/dev/null
-pulumi up --yes --skip-preview --stack "$stack" "$@"
+if [ "${ROTATE_TIMELINE:-0}" = 1 ]; then
+  TIMELINE_TITLE="rotation, stack ${stack}" bash tools/timeline/up.sh .work/timeline \
+    --yes --skip-preview --stack "$stack" "$@"
+else
+  pulumi up --yes --skip-preview --stack "$stack" "$@"
+fi
 
 step "verified"
 # rotationDone resolves only after verify-cluster passed: old admin kubeconfig rejected, new one

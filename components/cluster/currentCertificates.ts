@@ -3,17 +3,13 @@
 // profile are never read.
 import { X509Certificate } from "node:crypto";
 import type { CertificateFacts } from "./model";
+import { IDENTITIES } from "../pki/identities";
 import { JsonFields, type Json } from "./jsonFields";
 
-/** certificateProfile field → identity name used across the program. */
-const SINGLE_CERTS: readonly (readonly [string, string])[] = [
-  ["caCertificate", "ca"],
-  ["apiServerCertificate", "apiserver"],
-  ["clientCertificate", "client"],
-  ["kubeConfigCertificate", "kubeconfig"],
-  ["etcdServerCertificate", "etcdserver"],
-  ["etcdClientCertificate", "etcdclient"],
-];
+/** certificateProfile field → identity, for the identities with one certificate per cluster. */
+const SINGLE_CERTS: readonly (readonly [string, string])[] = IDENTITIES.filter(
+  (row) => row.profile !== undefined && !row.perMaster,
+).map((row) => [row.profile!.cert, row.id]);
 
 export function certificateFacts(pem: string): CertificateFacts {
   const cert = new X509Certificate(pem);

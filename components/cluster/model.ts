@@ -44,7 +44,12 @@ export interface CertificateFacts {
 
 export interface ClusterModel {
   /** The files the model was read from (absolute paths). */
-  readonly sources: { readonly apiModel: string; readonly azureDeploy?: string };
+  readonly sources: {
+    readonly apiModel: string;
+    /** apimodel.json as read (once): the rotation rewrites its certificateProfile from it. */
+    readonly apiModelText: string;
+    readonly azureDeploy?: string;
+  };
   readonly location: string;
   readonly dnsPrefix: string;
   /** The 8-digit cluster id in every VM name (azuredeploy.json parameters.nameSuffix). */

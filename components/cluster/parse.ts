@@ -49,6 +49,13 @@ export function parseCluster(sources: ClusterSources): ClusterModel {
   if (!isObject(apimodel)) {
     throw new InputError([`${sources.apiModelFile}: expected a JSON object. ${FROM_OUTPUT}`]);
   }
+  // Another of aks-engine's files (azuredeploy.json, azuredeploy.parameters.json) parses too; say
+  // which file is wanted rather than list every apimodel field it lacks.
+  if (!isObject(apimodel.properties)) {
+    throw new InputError([
+      `${sources.apiModelFile}: not an AKS Engine apimodel (no "properties" object). Point config apiModel at the cluster's _output/<dnsPrefix>/ folder or its apimodel.json.`,
+    ]);
+  }
 
   const nameSuffix = readNameSuffix(sources, f.problems);
   const location = f.string(
@@ -130,7 +137,11 @@ export function parseCluster(sources: ClusterSources): ClusterModel {
   const apiServerFqdn = `${dnsPrefix}.${location}.${dnsSuffix}`;
 
   return {
-    sources: { apiModel: sources.apiModelFile, azureDeploy: sources.azureDeployFile },
+    sources: {
+      apiModel: sources.apiModelFile,
+      apiModelText: sources.apiModelText,
+      azureDeploy: sources.azureDeployFile,
+    },
     location,
     dnsPrefix,
     nameSuffix,

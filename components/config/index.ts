@@ -33,3 +33,8 @@ export {
   type StackSecretsFacts,
 } from "./stackSecrets";
 export { checkStackSecrets, passphraseFromEnv, readStackSecretsFacts } from "./stackSecretsRead";
+export {
+  DEFAULT_MAX_UNAVAILABLE,
+  parseMaxUnavailable,
+  type MaxUnavailable,
+} from "./maxUnavailable";

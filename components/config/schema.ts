@@ -56,7 +56,9 @@ export const CONFIG_KEYS = {
   validityHours: { type: "integer", default: DEFAULT_VALIDITY_HOURS },
   earlyRenewalHours: { type: "integer", default: 0 },
   rebootStrategy: { type: "string", default: "rolling" },
-  agentParallelism: { type: "integer", default: 1 },
+  maxUnavailable: { type: "string", default: "25%" },
+  // The older name for a count of agents; 0: not set (maxUnavailable decides).
+  agentParallelism: { type: "integer", default: 0 },
   etcdHealthTimeoutSeconds: { type: "integer", default: 300 },
   controlPlaneReadyTimeoutSeconds: { type: "integer", default: 1200 },
   nodeReadyTimeoutSeconds: { type: "integer", default: 1200 },

@@ -13,6 +13,11 @@ import {
   type RotationAction,
 } from "./schema";
 import { isApiServerUrl } from "./apiServerUrl";
+import {
+  DEFAULT_MAX_UNAVAILABLE,
+  parseMaxUnavailable,
+  type MaxUnavailable,
+} from "./maxUnavailable";
 import { SecretText } from "./secretText";
 
 /** Config as Pulumi hands it to the program: strings, or undefined when unset. */
@@ -70,7 +75,8 @@ export interface RotateConfig {
   };
   readonly rollout: {
     readonly rebootStrategy: RebootStrategy;
-    readonly agentParallelism: number;
+    /** Agents whose kubelet restarts, or who reboot, at once (kubelets: masters all together). */
+    readonly maxUnavailable: MaxUnavailable;
     readonly etcdHealthTimeoutSeconds: number;
     readonly controlPlaneReadyTimeoutSeconds: number;
     readonly nodeReadyTimeoutSeconds: number;
@@ -124,6 +130,29 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
       return fallback;
     }
     return value === "true";
+  };
+
+  // agentParallelism, the older name for a count of agents, still counts: stacks keep their
+  // setting. Pulumi fills unset keys with their defaults: agentParallelism 0 and maxUnavailable
+  // 25% both mean "not set".
+  const maxUnavailable = (): MaxUnavailable => {
+    const fallback = parseMaxUnavailable(DEFAULT_MAX_UNAVAILABLE)!;
+    const legacy = text("agentParallelism") === "0" ? undefined : text("agentParallelism");
+    const value =
+      text("maxUnavailable") === DEFAULT_MAX_UNAVAILABLE ? undefined : text("maxUnavailable");
+    if (value === undefined) {
+      return legacy === undefined ? fallback : { count: integer("agentParallelism", 1, 100) };
+    }
+    if (legacy !== undefined) {
+      fail("agentParallelism", "replaced by maxUnavailable: set only maxUnavailable.");
+    }
+    const parsed = parseMaxUnavailable(value);
+    if (parsed !== undefined) return parsed;
+    fail(
+      "maxUnavailable",
+      `expected a number of agents (1 or more) or a percentage of them ("25%"), got ${JSON.stringify(value)}.`,
+    );
+    return fallback;
   };
 
   if (secretKeys !== undefined) {
@@ -255,7 +284,7 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     },
     rollout: {
       rebootStrategy: rebootStrategy as RebootStrategy,
-      agentParallelism: integer("agentParallelism", 1, 100),
+      maxUnavailable: maxUnavailable(),
       etcdHealthTimeoutSeconds: integer("etcdHealthTimeoutSeconds", 10, 86400),
       controlPlaneReadyTimeoutSeconds: integer("controlPlaneReadyTimeoutSeconds", 10, 86400),
       nodeReadyTimeoutSeconds: integer("nodeReadyTimeoutSeconds", 10, 86400),

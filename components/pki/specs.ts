@@ -5,6 +5,17 @@
 // generateproxycerts.sh) and rotate-certs (cmd/rotate_certs.go getFilesToDistribute).
 import type { ClusterModel, ClusterNode } from "../cluster/model";
 import type { NodeRole } from "../types";
+import {
+  fileName,
+  IDENTITIES,
+  type ExtKeyUsage,
+  type FileKind,
+  type Identity,
+  type InstallPhase,
+  type KeyUsage,
+  type Signer,
+  type Subject,
+} from "./identities";
 
 /** Where every certificate and key lives on a node. */
 export const CERTS_DIR = "/etc/kubernetes/certs";
@@ -15,20 +26,13 @@ export const CLUSTER_DOMAIN = "cluster.local";
 /** The front-proxy pair's key size: generateproxycerts.sh runs `openssl genrsa 2048`. */
 export const PROXY_RSA_BITS = 2048;
 
-/** X.509 key usages, named as in Go's crypto/x509. */
-export type KeyUsage = "digitalSignature" | "keyEncipherment" | "certSign";
-/** X.509 extended key usages. */
-export type ExtKeyUsage = "serverAuth" | "clientAuth";
-/** Who signs a certificate: itself (a CA), the cluster CA, or the front-proxy CA. */
-export type Signer = "self" | "ca" | "proxy-ca";
+export type { ExtKeyUsage, FileKind, InstallPhase, KeyUsage, Signer, Subject };
 
-export interface Subject {
-  readonly commonName: string;
-  readonly organization?: string;
-}
-
-/** One certificate identity and the key pair behind it. */
-export interface CertSpec {
+/** One certificate identity and the key pair behind it: a row of the table, made concrete. */
+export interface CertSpec extends Pick<
+  Identity,
+  "purpose" | "subject" | "isCa" | "extKeyUsages" | "signer"
+> {
   /** "ca", "apiserver", "client", "kubeconfig", "etcdserver", "etcdclient", "etcdpeer<i>", "proxy-ca", "proxy". */
   readonly identity: string;
   /**
@@ -37,23 +41,15 @@ export interface CertSpec {
    * (`etcdpeer-k8s-master-12345678-1`), so a name reads as identity and node; renaming one replaces it.
    */
   readonly nameStem: string;
-  /** One line for people: what the certificate is for. */
-  readonly purpose: string;
-  readonly subject: Subject;
   /** DNS SANs in AKS Engine's order. */
   readonly dnsNames: readonly string[];
   /** IP SANs in AKS Engine's order. */
   readonly ipAddresses: readonly string[];
   readonly keyUsages: readonly KeyUsage[];
-  readonly extKeyUsages: readonly ExtKeyUsage[];
-  readonly isCa: boolean;
-  readonly signer: Signer;
   readonly rsaBits: number;
   readonly validityHours: number;
   readonly earlyRenewalHours: number;
 }
-
-export type FileKind = "cert" | "key";
 
 /** One file a node must hold after the rotation: the unit the distribution step installs. */
 export interface NodeFile {
@@ -69,9 +65,11 @@ export interface NodeFile {
   /** The CertSpec identity whose certificate or private key this file holds. */
   readonly identity: string;
   readonly kind: FileKind;
+  /** The rotation phase that installs it. */
+  readonly phase: InstallPhase;
 }
 
-/** The admin kubeconfig on each master (`/home/<adminUsername>/.kube/config`), built by part 2. */
+/** The admin kubeconfig on each master (`/home/<adminUsername>/.kube/config`), written by the rotation. */
 export interface KubeconfigPlacement {
   readonly node: string;
   readonly path: string;
@@ -111,8 +109,6 @@ export interface PkiPlan {
 
 const LEAF_USAGES: readonly KeyUsage[] = ["digitalSignature", "keyEncipherment"];
 const CA_USAGES: readonly KeyUsage[] = ["certSign", "digitalSignature", "keyEncipherment"];
-/** etcd certs get both because AKS Engine compares "etcdserver" with "etcdServer" and falls through. */
-const ETCD_EKUS: readonly ExtKeyUsage[] = ["serverAuth", "clientAuth"];
 
 /**
  * The API server's DNS SANs, in SetDefaultCerts + CreatePki order: the FQDN, the operator's
@@ -142,178 +138,79 @@ export function clusterIpSans(cluster: ClusterModel): string[] {
   return [first, "127.0.0.1", cluster.internalLbIp, ...others, cluster.firstServiceIp];
 }
 
+/** The SANs of an identity, by its table row's rule. */
+function sansOf(identity: Identity, cluster: ClusterModel) {
+  switch (identity.sans) {
+    case "none":
+      return { dnsNames: [], ipAddresses: [] };
+    case "apiserver":
+      return { dnsNames: apiServerDnsNames(cluster), ipAddresses: clusterIpSans(cluster) };
+    case "clusterIps":
+      return { dnsNames: [], ipAddresses: clusterIpSans(cluster) };
+  }
+}
+
+/** Every identity of the table as a CertSpec; per-master ones once per master, in index order. */
 export function planSpecs(cluster: ClusterModel, options: PkiOptions): CertSpec[] {
-  const ips = clusterIpSans(cluster);
-  const common = {
-    rsaBits: options.rsaBits,
+  const spec = (row: Identity, master?: ClusterNode): CertSpec => ({
+    identity: master === undefined ? row.id : `${row.id}${master.index}`,
+    // A per-master identity's names carry the node name, so a name reads as identity and node.
+    nameStem: master === undefined ? row.id : `${row.id}-${master.name}`,
+    purpose: row.purpose.replace("<master>", master?.name ?? ""),
+    subject: row.subject,
+    ...sansOf(row, cluster),
+    keyUsages: row.isCa ? CA_USAGES : LEAF_USAGES,
+    extKeyUsages: row.extKeyUsages,
+    isCa: row.isCa,
+    signer: row.signer,
+    rsaBits: row.keySize === "proxy" ? PROXY_RSA_BITS : options.rsaBits,
     validityHours: options.validityHours,
     earlyRenewalHours: options.earlyRenewalHours,
-  };
-  const leaf = { ...common, isCa: false, signer: "ca" as const, keyUsages: LEAF_USAGES };
-  const noSans = { dnsNames: [], ipAddresses: [] };
-  const specs: CertSpec[] = [
-    {
-      ...common,
-      ...noSans,
-      identity: "ca",
-      nameStem: "ca",
-      purpose: "cluster CA: signs every certificate below except the front-proxy pair",
-      subject: { commonName: "ca" },
-      keyUsages: CA_USAGES,
-      extKeyUsages: [],
-      isCa: true,
-      signer: "self",
-    },
-    {
-      ...leaf,
-      identity: "apiserver",
-      nameStem: "apiserver",
-      purpose: "kube-apiserver serving certificate; its key also signs service-account tokens",
-      subject: { commonName: "apiserver" },
-      dnsNames: apiServerDnsNames(cluster),
-      ipAddresses: ips,
-      extKeyUsages: ["serverAuth"],
-    },
-    {
-      ...leaf,
-      ...noSans,
-      identity: "client",
-      nameStem: "client",
-      purpose:
-        "kubelet, kube-proxy, controller-manager, scheduler client (/var/lib/kubelet/kubeconfig)",
-      subject: { commonName: "client", organization: "system:masters" },
-      extKeyUsages: ["clientAuth"],
-    },
-    {
-      ...leaf,
-      ...noSans,
-      identity: "kubeconfig",
-      nameStem: "kubeconfig",
-      purpose: "admin kubeconfig client (only inside kubeconfigs)",
-      subject: { commonName: "client", organization: "system:masters" },
-      extKeyUsages: ["clientAuth"],
-    },
-    {
-      ...leaf,
-      identity: "etcdserver",
-      nameStem: "etcdserver",
-      purpose: "etcd client-port serving certificate",
-      subject: { commonName: "etcdserver" },
-      dnsNames: [],
-      ipAddresses: ips,
-      extKeyUsages: ETCD_EKUS,
-    },
-    {
-      ...leaf,
-      identity: "etcdclient",
-      nameStem: "etcdclient",
-      purpose: "kube-apiserver's (and etcdctl's) client certificate for etcd",
-      subject: { commonName: "etcdclient" },
-      dnsNames: [],
-      ipAddresses: ips,
-      extKeyUsages: ETCD_EKUS,
-    },
-    ...cluster.masters.map((m): CertSpec => ({
-      ...leaf,
-      identity: `etcdpeer${m.index}`,
-      nameStem: `etcdpeer-${m.name}`,
-      purpose: `etcd peer certificate of ${m.name} (server and client on port 2380)`,
-      subject: { commonName: "etcdpeer" },
-      dnsNames: [],
-      ipAddresses: ips,
-      extKeyUsages: ETCD_EKUS,
-    })),
-    {
-      ...common,
-      ...noSans,
-      identity: "proxy-ca",
-      nameStem: "proxy-ca",
-      purpose: "front-proxy CA (--requestheader-client-ca-file)",
-      subject: { commonName: "proxyClientCA" },
-      keyUsages: CA_USAGES,
-      extKeyUsages: [],
-      isCa: true,
-      signer: "self",
-      rsaBits: PROXY_RSA_BITS,
-    },
-    {
-      ...leaf,
-      ...noSans,
-      identity: "proxy",
-      nameStem: "proxy",
-      purpose:
-        "front-proxy client: kube-apiserver to aggregated API servers (--proxy-client-cert-file)",
-      subject: { commonName: "aggregator", organization: "system:masters" },
-      extKeyUsages: ["clientAuth"],
-      signer: "proxy-ca",
-      rsaBits: PROXY_RSA_BITS,
-    },
-  ];
-  return specs;
+  });
+  return IDENTITIES.flatMap((row) =>
+    row.perMaster ? cluster.masters.map((m) => spec(row, m)) : [spec(row)],
+  );
 }
 
-interface Placement {
-  readonly identity: string;
-  readonly kind: FileKind;
-  readonly fileName: string;
-  readonly owner: "root" | "etcd";
-}
+/** The identity a per-master row stands for on one master. */
+const identityOn = (row: Identity, node: ClusterNode) =>
+  row.perMaster ? `${row.id}${node.index}` : row.id;
 
-function place(identity: string, kind: FileKind, owner: "root" | "etcd" = "root"): Placement {
-  return { identity, kind, fileName: `${identity}.${kind === "cert" ? "crt" : "key"}`, owner };
-}
-
-/** What a master holds (cse_config.sh configureSecrets/configureK8s, generateproxycerts.sh). */
-function masterPlacements(master: ClusterNode): Placement[] {
-  const peer = `etcdpeer${master.index}`;
-  return [
-    place("ca", "cert"),
-    place("ca", "key"),
-    place("apiserver", "cert"),
-    place("apiserver", "key"),
-    place("client", "cert"),
-    place("client", "key"),
-    place("etcdserver", "cert"),
-    // etcd runs as user etcd and stops on "permission denied" for its own keys.
-    place("etcdserver", "key", "etcd"),
-    place("etcdclient", "cert"),
-    place("etcdclient", "key"),
-    // Only its own peer pair. rotate-certs installs both peer files as etcd:etcd (the first
-    // provisioning leaves the .crt root-owned); we follow rotate-certs, so a rerun finds the owner it set.
-    place(peer, "cert", "etcd"),
-    place(peer, "key", "etcd"),
-    place("proxy-ca", "cert"),
-    place("proxy", "cert"),
-    place("proxy", "key"),
-  ];
-}
-
-/** What an agent holds: the CA certificate and the kubelet client pair, nothing secret beyond it. */
-const AGENT_PLACEMENTS: readonly Placement[] = [
-  place("ca", "cert"),
-  place("client", "cert"),
-  place("client", "key"),
-];
-
+/** The certificate and key files every node holds, from the table's placements, in table order. */
 export function planFiles(cluster: ClusterModel): NodeFile[] {
-  const toFile =
-    (node: ClusterNode) =>
-    (p: Placement): NodeFile => ({
-      node: node.name,
-      role: node.role,
-      path: `${CERTS_DIR}/${p.fileName}`,
-      // Keys 0600, certificates 0644, as configureSecrets and rotate-certs set them.
-      mode: p.kind === "key" ? "0600" : "0644",
-      owner: p.owner,
-      group: p.owner,
-      identity: p.identity,
-      kind: p.kind,
-    });
-  return [
-    ...cluster.masters.flatMap((m) => masterPlacements(m).map(toFile(m))),
-    ...cluster.agents.flatMap((a) => AGENT_PLACEMENTS.map(toFile(a))),
-  ];
+  const filesOf = (node: ClusterNode): NodeFile[] =>
+    IDENTITIES.flatMap((row) =>
+      row.placements
+        .filter((p) => p.role === node.role)
+        .map((p) => ({
+          node: node.name,
+          role: node.role,
+          path: `${CERTS_DIR}/${fileName(identityOn(row, node), p.kind)}`,
+          // Keys 0600, certificates 0644, as AKS Engine's node setup and rotate-certs set them.
+          mode: p.kind === "key" ? ("0600" as const) : ("0644" as const),
+          owner: p.owner,
+          group: p.owner,
+          identity: identityOn(row, node),
+          kind: p.kind,
+          phase: p.phase,
+        })),
+    );
+  return [...cluster.masters.flatMap(filesOf), ...cluster.agents.flatMap(filesOf)];
 }
+
+/** The paths of a node's files that `reader` reads (e.g. what a kubelet restart depends on). */
+export function pathsReadBy(role: NodeRole, reader: string): string[] {
+  return IDENTITIES.filter((row) => !row.perMaster).flatMap((row) =>
+    row.placements
+      .filter((p) => p.role === role && row.readers[p.kind].includes(reader))
+      .map((p) => `${CERTS_DIR}/${fileName(row.id, p.kind)}`),
+  );
+}
+
+/** The front-proxy files master-0 publishes in etcd (PROXY_ETCD_KEYS), as paths. */
+export const PROXY_PATHS: readonly string[] = Object.values(PROXY_ETCD_KEYS).map(
+  (k) => `${CERTS_DIR}/${fileName(k.identity, k.kind)}`,
+);
 
 export function planKubeconfigs(cluster: ClusterModel): KubeconfigPlacement[] {
   const user = cluster.adminUsername;

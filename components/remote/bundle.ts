@@ -4,7 +4,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
-/** One file to place on a node (the shape of part 1's NodeFile, plus the kubeconfig). */
+/** One file to place on a node (the shape of the PKI's NodeFile, plus the kubeconfig). */
 export interface StagedFile {
   readonly node: string;
   readonly path: string;

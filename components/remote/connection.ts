@@ -1,5 +1,5 @@
 // How every remote step reaches its node: through the jump host, with pinned host keys and the
-// SSH key as a secret. Pure: turns part 1's SshPlan into @pulumi/command connection args.
+// SSH key as a secret. Pure: turns the config's SshPlan into @pulumi/command connection args.
 import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { preferredHostKey, type SshPlan } from "../config";
@@ -57,7 +57,8 @@ export function connectionFor(
   };
   return {
     ...common,
-    host: route.host,
+    // The same address, resolved only once the SSH probe passed: the step waits for it.
+    host: ssh.probed === undefined ? route.host : ssh.probed.apply(() => route.host),
     hostKey: route.hostKey,
     proxy: route.jump === undefined ? undefined : { ...common, ...route.jump },
   };

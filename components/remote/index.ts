@@ -3,3 +3,6 @@ export * from "./connection";
 export * from "./bundle";
 export * from "./scripts";
 export * from "./step";
+export * from "./commands";
+export * from "./probe";
+export * from "./failure";

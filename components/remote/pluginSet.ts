@@ -8,6 +8,12 @@ import { getVersion as tlsVersion } from "@pulumi/tls/utilities";
 
 export type PluginSet = "aks-rotate-certs-own" | "upstream" | "unknown";
 
+/** The plugin set of each package, as recorded in the stack output `pluginSets`. */
+export interface PluginSets {
+  readonly command: string;
+  readonly tls: string;
+}
+
 async function pluginSet(pkg: string, version: string): Promise<PluginSet> {
   try {
     const r = (await pulumi.runtime.invoke(
@@ -25,4 +31,43 @@ async function pluginSet(pkg: string, version: string): Promise<PluginSet> {
 /** The plugin set of each package, as a stack output. */
 export function pluginSets(): { command: Promise<PluginSet>; tls: Promise<PluginSet> } {
   return { command: pluginSet("command", commandVersion()), tls: pluginSet("tls", tlsVersion()) };
+}
+
+const describe = (s: PluginSets): string => `command ${s.command}, tls ${s.tls}`;
+
+/**
+ * The warning for a run whose plugin sets differ from those the stack's previous update
+ * recorded; undefined when they match or nothing was recorded (a new stack, or an update made
+ * before the output existed).
+ */
+export function pluginSetChange(previous: unknown, current: PluginSets): string | undefined {
+  const prev = previous as Partial<PluginSets> | undefined;
+  if (typeof prev?.command !== "string" || typeof prev.tls !== "string") return undefined;
+  if (prev.command === current.command && prev.tls === current.tls) return undefined;
+  return (
+    `plugin sets changed: this stack's previous update ran with ${describe(prev as PluginSets)}; ` +
+    `this run uses ${describe(current)}. The two implementations store some inputs differently, ` +
+    "so a stack moved between them may re-run commands on the nodes (tools/pulumi/README.md, " +
+    '"Which plugin set made a stack"): read pulumi preview before pulumi up, or run with the ' +
+    "previous set."
+  );
+}
+
+/**
+ * Warns once when this run's plugin sets differ from those the stack's previous update recorded.
+ * The record is read through a StackReference to this very stack, which yields the outputs of
+ * its last completed update (this update's outputs are written only when it ends).
+ */
+export function warnOnPluginSetChange(current: {
+  command: Promise<string>;
+  tls: Promise<string>;
+}): void {
+  const self = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+  const previous = new pulumi.StackReference("previous-update", { name: self }).getOutput(
+    "pluginSets",
+  );
+  pulumi.all([previous, current.command, current.tls]).apply(([prev, command, tls]) => {
+    const warning = pluginSetChange(prev, { command, tls });
+    if (warning !== undefined) void pulumi.log.warn(warning);
+  });
 }

@@ -1,6 +1,7 @@
 // One remote step: a delivered script run on a node, re-run exactly when its triggers change.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { scriptLinesFirst } from "./failure";
 import { scriptCommand, scriptHash, type ScriptName } from "./scripts";
 
 export interface RemoteStepArgs {
@@ -41,6 +42,8 @@ export function remoteStep(name: string, args: RemoteStepArgs): command.remote.C
       parent: args.parent,
       dependsOn: [...args.dependsOn],
       additionalSecretOutputs: secret ? ["stdout", "stderr"] : [],
+      // A failure's own lines (a preflight's problems) before the command line it ran.
+      hooks: { onError: [scriptLinesFirst()] },
       customTimeouts:
         args.timeoutSeconds === undefined
           ? undefined

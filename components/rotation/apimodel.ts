@@ -1,37 +1,28 @@
 // apimodel.json with the new certificateProfile, so a later `aks-engine upgrade` or `scale`
 // signs with the new CA. Pure: text in, text out; every other field is kept as it was.
+import { IDENTITIES } from "../pki/identities";
 
-/** The certificateProfile fields AKS Engine reads (PEM strings; keys PKCS#1). */
-export interface CertificateProfile {
-  readonly caCertificate: string;
-  readonly caPrivateKey: string;
-  readonly apiServerCertificate: string;
-  readonly apiServerPrivateKey: string;
-  readonly clientCertificate: string;
-  readonly clientPrivateKey: string;
-  readonly kubeConfigCertificate: string;
-  readonly kubeConfigPrivateKey: string;
-  readonly etcdServerCertificate: string;
-  readonly etcdServerPrivateKey: string;
-  readonly etcdClientCertificate: string;
-  readonly etcdClientPrivateKey: string;
-  readonly etcdPeerCertificates: readonly string[];
-  readonly etcdPeerPrivateKeys: readonly string[];
+/**
+ * The certificateProfile fields AKS Engine reads, named by the identity table's `profile` column:
+ * PEM strings, lists of them (one per master) for per-master identities; keys PKCS#1.
+ */
+export type CertificateProfile = Readonly<Record<string, string | readonly string[]>>;
+
+/** Every key field of the profile (the identity table's `profile.key`), as a list of PEMs. */
+function profileKeys(profile: CertificateProfile): string[] {
+  return IDENTITIES.flatMap((row) => {
+    if (row.profile === undefined) return [];
+    const keys = profile[row.profile.key];
+    if (keys === undefined) throw new Error(`certificateProfile: no ${row.profile.key}`);
+    return typeof keys === "string" ? [keys] : [...keys];
+  });
 }
 
 const PKCS1 = /^-----BEGIN RSA PRIVATE KEY-----/;
 
 export function withCertificateProfile(apiModelText: string, profile: CertificateProfile): string {
-  const keys = [
-    profile.caPrivateKey,
-    profile.apiServerPrivateKey,
-    profile.clientPrivateKey,
-    profile.kubeConfigPrivateKey,
-    profile.etcdServerPrivateKey,
-    profile.etcdClientPrivateKey,
-    ...profile.etcdPeerPrivateKeys,
-  ];
-  // AKS Engine parses only PKCS#1 when it signs later (aks-engine-cluster.md §1).
+  const keys = profileKeys(profile);
+  // AKS Engine parses only PKCS#1 when it signs later (docs/aks-engine.md §1).
   if (!keys.every((k) => PKCS1.test(k))) {
     throw new Error("certificateProfile: every private key must be PKCS#1 (BEGIN RSA PRIVATE KEY)");
   }

@@ -1,26 +1,13 @@
-// The rotation graph over SSH: phases wired by dependsOn, steps triggered by what they install.
-export {
-  Rotation,
-  buildRotation,
-  type RotationArgs,
-  type RotationPki,
-  type NodeRotationPlan,
-} from "./rotation";
-export * from "./plan";
+// The rotation as data (planRotation: phases of steps, pure) and its one creation loop
+// (realize), under the Rotation and Rollback components.
+export { Rotation, Rollback, buildPlan, planInput, type RotationArgs } from "./rotation";
+export type { RotationPki } from "./content";
+export { planRotation, planSteps, nodePlans, type NodeRotationPlan } from "./planRotation";
+export { planNodes, nodeIndex } from "./planNodes";
+export { finalizePlan } from "./finalizePlan";
+export { rollbackToken } from "./rollbackPlan";
+export type * from "./planTypes";
+export * from "./phases";
 export { adminKubeconfig, type AdminKubeconfigInput } from "./kubeconfig";
 export { withCertificateProfile, type CertificateProfile } from "./apimodel";
-export {
-  Rollback,
-  buildRollback,
-  rollbackArgsFrom,
-  rollbackPhases,
-  rollbackToken,
-  type RollbackArgs,
-} from "./rollback";
-export {
-  buildFinalize,
-  finalizeArgsFrom,
-  finalizePlan,
-  type FinalizeArgs,
-  type RotationOutcome,
-} from "./finalize";
+export { agentBatches, batchSize, describeBatch } from "./batches";

@@ -7,35 +7,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BAD_INPUTS, rowConfig, writeGoodOutputFolder } from "../support/badInputs";
-import { ENGINE_CHOICE, PROJECT_ROOT, pulumi, pulumiOk } from "./support/engine";
+import { ENGINE_CHOICE, pulumi } from "./support/engine";
+import { projectStack, type ProjectStack } from "./support/project";
 
 const STACK = "bad-input";
-/** What `pulumi` needs of the project to run the program. */
-const PROJECT_FILES = [
-  "index.ts",
-  "components",
-  "scripts",
-  "Pulumi.yaml",
-  "package.json",
-  "tsconfig.json",
-];
-
-/** Writes the stack's config file: the salt `stack init` wrote, then `config` in the namespace. */
-function writeStackConfig(project: string, salt: string, config: Record<string, string>): void {
-  const lines = Object.entries(config).map(
-    ([k, v]) => `  aks-rotate-certs:${k}: ${JSON.stringify(v)}`,
-  );
-  fs.writeFileSync(
-    path.join(project, `Pulumi.${STACK}.yaml`),
-    `${salt}\nconfig:\n${lines.join("\n")}\n`,
-  );
-}
 
 describe("bad input through pulumi preview (npx pulumi)", function () {
   let work: string;
-  let project: string;
-  let env: NodeJS.ProcessEnv;
-  let salt: string;
+  let stack: ProjectStack;
 
   before(function () {
     assert.ok(
@@ -43,24 +22,7 @@ describe("bad input through pulumi preview (npx pulumi)", function () {
       `no engine set up (${ENGINE_CHOICE}): run npm run setup`,
     );
     work = fs.mkdtempSync(path.join(os.tmpdir(), "engine-bad-input-"));
-    project = path.join(work, "project");
-    fs.mkdirSync(project);
-    for (const f of PROJECT_FILES) {
-      fs.cpSync(path.join(PROJECT_ROOT, f), path.join(project, f), { recursive: true });
-    }
-    fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(project, "node_modules"));
-    fs.mkdirSync(path.join(work, "state"));
-    env = {
-      PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
-      PULUMI_CONFIG_PASSPHRASE: "engine-bad-input-test",
-      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-    };
-    pulumiOk(["stack", "init", STACK, "--non-interactive"], { cwd: project, env });
-    salt = fs
-      .readFileSync(path.join(project, `Pulumi.${STACK}.yaml`), "utf8")
-      .split("\n")
-      .find((l) => l.startsWith("encryptionsalt:"))!;
-    assert.ok(salt, "stack init wrote no encryptionsalt");
+    stack = projectStack(work, STACK, { PULUMI_CONFIG_PASSPHRASE: "engine-bad-input-test" });
   });
 
   after(function () {
@@ -74,8 +36,11 @@ describe("bad input through pulumi preview (npx pulumi)", function () {
       fs.mkdirSync(out);
       writeGoodOutputFolder(out);
       row.files?.(out);
-      writeStackConfig(project, salt, rowConfig(row, out));
-      const r = pulumi(["preview", "--non-interactive", "--stack", STACK], { cwd: project, env });
+      stack.setConfig(rowConfig(row, out));
+      const r = pulumi(["preview", "--non-interactive", "--stack", STACK], {
+        cwd: stack.project,
+        env: stack.env,
+      });
       const output = `${r.stdout}\n${r.stderr}`;
       assert.equal(r.status, 1, output);
       const error = output.split("\n").find((l) => /^\s*error: /.test(l));

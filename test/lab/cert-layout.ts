@@ -1,4 +1,4 @@
-// What /etc/kubernetes/certs holds on an AKS Engine node (aks-engine-cluster.md §4), as data:
+// What /etc/kubernetes/certs holds on an AKS Engine node (docs/aks-engine.md §4), as data:
 // keys 0600, certs 0644, root:root except etcdserver.key and etcdpeer<i>.* (etcd:etcd).
 
 export interface CertFile {

@@ -1,4 +1,4 @@
-// The identities `aks-engine deploy` generates (aks-engine-cluster.md §3, pkg/helpers/pki.go),
+// The identities `aks-engine deploy` generates (docs/aks-engine.md §3, pkg/helpers/pki.go),
 // as data the lab's PKI is checked against.
 import { KUBERNETES_SERVICE_NAMES } from "../support/aksEngineNames";
 

@@ -11,7 +11,7 @@ const ADMIN_KUBECONFIG = "/home/azureuser/.kube/config";
 const BACKUP_ID = "/etc/kubernetes/rotate-certs/backup-rotation-id";
 const STAGING = "/etc/kubernetes/rotate-certs/certs";
 
-// AKS Engine's layout of a master (aks-engine-cluster.md §4): keys 0600, certs 0644, root except
+// AKS Engine's layout of a master (docs/aks-engine.md §4): keys 0600, certs 0644, root except
 // the etcd server key and the peer pair, owned by etcd.
 const MASTER_FILES: readonly (readonly [string, string, string])[] = [
   ["ca.crt", "0644", "root:root"],

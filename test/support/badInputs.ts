@@ -23,6 +23,8 @@ type Apimodel = {
   properties: {
     masterProfile: Record<string, unknown>;
     agentPoolProfiles: Record<string, unknown>[];
+    orchestratorProfile: { kubernetesConfig: Record<string, unknown> };
+    linuxProfile: Record<string, unknown>;
   };
 };
 
@@ -132,9 +134,10 @@ export const BAD_INPUTS: readonly BadInput[] = [
     firstLine: 'config rebootStrategy: expected "rolling", "all", "none", got "sometimes".',
   },
   {
-    name: "agentParallelism 0",
-    config: { agentParallelism: "0" },
-    firstLine: 'config agentParallelism: expected a whole number from 1 to 100, got "0".',
+    name: "maxUnavailable 0 (no agent could ever go)",
+    config: { maxUnavailable: "0" },
+    firstLine:
+      'config maxUnavailable: expected a number of agents (1 or more) or a percentage of them ("25%"), got "0".',
   },
   {
     name: "a Windows pool",
@@ -160,6 +163,106 @@ export const BAD_INPUTS: readonly BadInput[] = [
       ),
     firstLine:
       '<dir>/apimodel.json: properties.masterProfile.availabilityProfile: "VirtualMachineScaleSets" is not supported: only AvailabilitySet masters are (AKS Engine dropped scale-set masters).',
+  },
+  {
+    name: "no rotationId",
+    config: { rotationId: "" },
+    firstLine:
+      "config rotationId: missing. Set it to any label, and change it whenever you want new certificates: pulumi config set rotationId 1",
+  },
+  {
+    name: "SSH key in the config in plain text (no --secret)",
+    config: { sshPrivateKey: FAKE_SSH_KEY },
+    firstLine:
+      "config sshPrivateKey: is stored in plain text. Remove it and set it again with: pulumi config set --secret sshPrivateKey …",
+  },
+  {
+    name: "SSH key path that names the public key",
+    files: (dir) =>
+      fs.writeFileSync(
+        path.join(dir, "azureuser_rsa.pub"),
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPublic azureuser\n",
+      ),
+    config: { sshPrivateKeyPath: "<dir>/azureuser_rsa.pub" },
+    firstLine:
+      "config sshPrivateKeyPath: <dir>/azureuser_rsa.pub: not a PEM or OpenSSH private key.",
+  },
+  {
+    name: "known_hosts with a line that is not a host key",
+    files: (dir) =>
+      fs.appendFileSync(path.join(dir, "known_hosts"), "\nk8s-linuxpool-12345678-1\n"),
+    firstLine:
+      'config sshKnownHostsPath: <dir>/known_hosts: line 7: expected "<hosts> <key type> <base64 key>".',
+  },
+  {
+    name: "known_hosts without one agent",
+    files: (dir) =>
+      fs.writeFileSync(
+        path.join(dir, "known_hosts"),
+        knownHosts("12345678")
+          .split("\n")
+          .filter((l) => !l.startsWith("k8s-linuxpool-12345678-1 "))
+          .join("\n"),
+      ),
+    firstLine:
+      "config sshKnownHostsPath: <dir>/known_hosts pins no host key for k8s-linuxpool-12345678-1. Add them (ssh-keyscan through the jump host) before rotating.",
+  },
+  {
+    name: "nameSuffix that is not 8 digits",
+    config: { nameSuffix: "1234" },
+    firstLine:
+      'config nameSuffix: "1234" is not an 8-digit cluster id (the digits in k8s-master-<nameSuffix>-0).',
+  },
+  {
+    name: "sshUser that is not a user name",
+    config: { sshUser: "Azure User" },
+    firstLine: 'config sshUser: "Azure User" is not a Linux user name.',
+  },
+
+  {
+    name: "sshPerDialTimeoutSeconds 0",
+    config: { sshPerDialTimeoutSeconds: "0" },
+    firstLine: 'config sshPerDialTimeoutSeconds: expected a whole number from 1 to 600, got "0".',
+  },
+  {
+    name: "rebootTimeoutSeconds 0",
+    config: { rebootTimeoutSeconds: "0" },
+    firstLine: 'config rebootTimeoutSeconds: expected a whole number from 10 to 86400, got "0".',
+  },
+  {
+    name: "operatorApiServerUrl that is not an https URL",
+    config: { operatorApiServerUrl: "10.240.255.15:443" },
+    firstLine:
+      'config operatorApiServerUrl: "10.240.255.15:443" is not https://<host>[:<port>] (no path).',
+  },
+  {
+    name: "no azuredeploy.json and no nameSuffix",
+    files: (dir) => fs.rmSync(path.join(dir, "azuredeploy.json")),
+    firstLine:
+      "<dir>/azuredeploy.json: file not found. It is the 8-digit cluster id in the VM names (k8s-master-<nameSuffix>-0): point config azureDeploy at the cluster's azuredeploy.json, or set config nameSuffix to it.",
+  },
+  {
+    name: "a private cluster without jumpHost",
+    files: (dir) =>
+      editApimodel(
+        dir,
+        (a) =>
+          (a.properties.orchestratorProfile.kubernetesConfig.privateCluster = { enabled: true }),
+      ),
+    firstLine:
+      "config jumpHost: missing. A private cluster has no public SSH endpoint: set it to a host that reaches the masters (e.g. the jumpbox of privateCluster.jumpboxProfile).",
+  },
+  {
+    name: "apiModel that names azuredeploy.json",
+    config: { apiModel: "<dir>/azuredeploy.json" },
+    firstLine:
+      '<dir>/azuredeploy.json: not an AKS Engine apimodel (no "properties" object). Point config apiModel at the cluster\'s _output/<dnsPrefix>/ folder or its apimodel.json.',
+  },
+  {
+    name: "no adminUsername in apimodel.json",
+    files: (dir) => editApimodel(dir, (a) => delete a.properties.linuxProfile.adminUsername),
+    firstLine:
+      "<dir>/apimodel.json: properties.linuxProfile.adminUsername: missing. Use the apimodel.json that aks-engine deploy wrote to _output/<dnsPrefix>/ (it has every default filled in).",
   },
 ];
 

@@ -1,4 +1,4 @@
-// What AKS Engine puts on its nodes (aks-engine-cluster.md §4), written down independently of the
+// What AKS Engine puts on its nodes (docs/aks-engine.md §4), written down independently of the
 // program's own tables so the tests check the program against the specification, not itself.
 import type { LabNode } from "./lab";
 

@@ -93,3 +93,16 @@ export function copyFixture(fixture: string, dir: string): string {
   fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(project, "node_modules"));
   return project;
 }
+
+/**
+ * Like copyFixture, for a fixture that imports the project's components/ by its relative path
+ * (../../../../components): the copy sits at the same depth beside a link to components/.
+ */
+export function copyFixtureBesideComponents(fixture: string, dir: string): string {
+  const fixtures = path.join(dir, "test", "engine", "fixtures");
+  fs.mkdirSync(fixtures, { recursive: true });
+  fs.symlinkSync(path.join(PROJECT_ROOT, "components"), path.join(dir, "components"));
+  const dest = path.join(fixtures, path.basename(fixture));
+  fs.renameSync(copyFixture(fixture, fixtures), dest);
+  return dest;
+}

@@ -26,7 +26,7 @@ describe("stack config validation", () => {
     });
     assert.deepEqual(c.rollout, {
       rebootStrategy: "rolling",
-      agentParallelism: 1,
+      maxUnavailable: { percent: 25 },
       etcdHealthTimeoutSeconds: 300,
       controlPlaneReadyTimeoutSeconds: 1200,
       nodeReadyTimeoutSeconds: 1200,
@@ -51,7 +51,7 @@ describe("stack config validation", () => {
         keySize: "1024",
         validityHours: "ten",
         rebootStrategy: "sometimes",
-        agentParallelism: "0",
+        agentParallelism: "-1",
         sshVerifyHostKeys: "yes",
         nameSuffix: "1234",
         rotationId: "has space",
@@ -63,7 +63,7 @@ describe("stack config validation", () => {
         'config validityHours: expected a whole number from 24 to 878400, got "ten".',
         'config rebootStrategy: expected "rolling", "all", "none", got "sometimes".',
         'config sshVerifyHostKeys: expected true or false, got "yes".',
-        'config agentParallelism: expected a whole number from 1 to 100, got "0".',
+        'config agentParallelism: expected a whole number from 1 to 100, got "-1".',
       ],
     );
   });
@@ -81,6 +81,20 @@ describe("stack config validation", () => {
     }
     assert.deepEqual(problems({ ...MINIMAL, nodes: "azure" }), [
       'config nodes: expected "cluster" or "apimodel", got "azure".',
+    ]);
+  });
+
+  it("takes maxUnavailable as a count or a percentage, and agentParallelism as the older name of a count", () => {
+    const rollout = (raw: Record<string, string>) => validateConfig({ ...MINIMAL, ...raw }).rollout;
+    assert.deepEqual(rollout({}).maxUnavailable, { percent: 25 });
+    assert.deepEqual(rollout({ maxUnavailable: "3" }).maxUnavailable, { count: 3 });
+    assert.deepEqual(rollout({ maxUnavailable: "50%" }).maxUnavailable, { percent: 50 });
+    assert.deepEqual(rollout({ agentParallelism: "2" }).maxUnavailable, { count: 2 });
+    assert.deepEqual(problems({ ...MINIMAL, maxUnavailable: "0" }), [
+      'config maxUnavailable: expected a number of agents (1 or more) or a percentage of them ("25%"), got "0".',
+    ]);
+    assert.deepEqual(problems({ ...MINIMAL, maxUnavailable: "2", agentParallelism: "2" }), [
+      "config agentParallelism: replaced by maxUnavailable: set only maxUnavailable.",
     ]);
   });
 

@@ -32,10 +32,9 @@ describe("finalize (action finalize)", function () {
   });
 
   it("plans, per node and for the operator's machine, what it removes", () => {
-    const plan = finalizePlan({
-      masters,
-      agents: cluster.agents.map((a) => a.name),
-      paths: { apiModel: "/o/apimodel.json", kubeconfig: "/o/kubeconfig/k.json" },
+    const plan = finalizePlan(all, {
+      apiModel: "/o/apimodel.json",
+      kubeconfig: "/o/kubeconfig/k.json",
     });
     assert.deepStrictEqual(Object.keys(plan), [...all, "local"]);
     assert.deepStrictEqual(plan[all[4]], [

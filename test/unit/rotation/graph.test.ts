@@ -1,5 +1,6 @@
-// The rotation graph under mocks: for each step, the steps it must wait for; triggers that change
-// exactly when the content they guard changes; no key material outside secrets.
+// The rotation graph as registered under mocks: names, triggers that change exactly when the
+// content they guard changes, no key material outside secrets. Its order is tested on the plan
+// itself, without mocks (planRotation.test.ts).
 import * as assert from "assert";
 import type { ClusterModel } from "../../../components/cluster/model";
 import { fixtureCluster, fixtureDir } from "../support/fixtures";
@@ -11,7 +12,9 @@ import {
   plain,
   SSH_KEY_MARKER,
   type Step,
+  graphArgs,
 } from "./graphMocks";
+import { planInput, planRotation, planSteps } from "../../../components/rotation";
 
 const apiModel = fixtureDir("three-masters") + "/apimodel.json";
 
@@ -23,12 +26,6 @@ describe("rotation graph (three masters, two agents)", function () {
   let agents: string[];
   let all: string[];
   const names = (re: RegExp) => [...g.keys()].filter((n) => re.test(n));
-  const waitsFor = (step: string, others: readonly string[]) => {
-    assert.ok(g.has(step), `no step ${step}`);
-    const a = ancestors(g, step);
-    const missing = others.filter((o) => !a.has(o));
-    assert.deepStrictEqual(missing, [], `${step} does not wait for ${missing.join(", ")}`);
-  };
 
   before(async () => {
     cluster = fixtureCluster("three-masters");
@@ -36,6 +33,22 @@ describe("rotation graph (three masters, two agents)", function () {
     agents = cluster.agents.map((a) => a.name);
     all = [...masters, ...agents];
     g = await buildGraph(cluster, apiModel);
+  });
+
+  it("registers exactly the plan's steps, each depending on what it waits for and the steps it reads", () => {
+    const steps = planSteps(planRotation(planInput(graphArgs(cluster, apiModel)), "rotate"));
+    const commands = [...g.values()].filter((s) => s.type.startsWith("command:"));
+    assert.deepStrictEqual(commands.map((s) => s.name).sort(), steps.map((s) => s.id).sort());
+    for (const s of steps) {
+      const reads = JSON.stringify([s.run, s.triggers]).match(/"(idOf|stdoutOf)":"[^"]+"/g) ?? [];
+      const read = reads.map((r) => r.split('":"')[1].slice(0, -1));
+      assert.deepStrictEqual(
+        [...g.get(s.id)!.dependsOn].sort(),
+        [...new Set([...s.waitsFor, ...read])].sort(),
+        s.id,
+      );
+    }
+    assert.ok(ancestors(g, "persist-local-apimodel").has(`preflight-${all[4]}-check`));
   });
 
   it("names every step <phase>-<node>-<step>", () => {
@@ -48,14 +61,6 @@ describe("rotation graph (three masters, two agents)", function () {
       bad.map((s) => s.name),
       [],
     );
-  });
-
-  it("stages and backs up nothing before every node passed preflight", () => {
-    const preflight = all.map((n) => `preflight-${n}-check`);
-    for (const n of all) {
-      waitsFor(`stage-${n}-certs`, preflight);
-      waitsFor(`stage-${n}-backup`, preflight);
-    }
   });
 
   it("backs a node up after staging it (backup.sh reads the staged manifest), for the rotation id", () => {
@@ -82,123 +87,6 @@ describe("rotation graph (three masters, two agents)", function () {
     // Nothing of the rotation waits for the cleanup, and finalize is not there unless asked.
     assert.ok(![...g.values()].some((s) => s.dependsOn.some((d) => d.startsWith("cleanup-"))));
     assert.deepStrictEqual(names(/^finalize-/), []);
-  });
-
-  it("swaps etcd only once every node is staged and backed up, and restarts all members together", () => {
-    const staged = all.flatMap((n) => [`stage-${n}-certs`, `stage-${n}-backup`]);
-    const installs = masters.map((m) => `etcd-${m}-install`);
-    for (const m of masters) {
-      waitsFor(`etcd-${m}-install`, staged);
-      // Each restart waits for the swap on every master, and for nothing of another restart.
-      assert.deepStrictEqual(
-        [...g.get(`etcd-${m}-restart`)!.dependsOn].sort(),
-        [...installs].sort(),
-      );
-      waitsFor(
-        `etcd-${m}-health`,
-        masters.map((x) => `etcd-${x}-restart`),
-      );
-    }
-  });
-
-  it("restarts master-0's control plane first, after the etcd gate and the front-proxy pair", () => {
-    const health = masters.map((m) => `etcd-${m}-health`);
-    waitsFor(`frontproxy-${masters[0]}-etcd`, health);
-    waitsFor(`controlplane-${masters[0]}-restart`, [...health, `frontproxy-${masters[0]}-etcd`]);
-    for (const m of masters.slice(1)) {
-      waitsFor(`controlplane-${m}-install`, [`controlplane-${masters[0]}-ready`]);
-    }
-    assert.ok(
-      !ancestors(g, `controlplane-${masters[0]}-ready`).has(`controlplane-${masters[1]}-install`),
-    );
-  });
-
-  it("restarts no kubelet before the API server swap on every master", () => {
-    const ready = masters.map((m) => `controlplane-${m}-ready`);
-    for (const n of all) waitsFor(`kubelet-${n}-restart`, ready);
-    for (const a of agents) waitsFor(`kubelet-${a}-restart`, [`kubelet-${a}-install`]);
-  });
-
-  it("gates each kubelet on its node being Ready and runs agents one lane at a time", () => {
-    for (const n of all) waitsFor(`kubelet-${n}-ready`, [`kubelet-${n}-restart`]);
-    waitsFor(`kubelet-${agents[1]}-install`, [`kubelet-${agents[0]}-ready`]);
-  });
-
-  it("runs agents in parallel lanes when agentParallelism allows", async () => {
-    const g2 = await buildGraph(cluster, apiModel, { rollout: { agentParallelism: 2 } });
-    assert.ok(!ancestors(g2, `kubelet-${agents[1]}-restart`).has(`kubelet-${agents[0]}-ready`));
-    assert.ok(!ancestors(g2, `kubelet-${agents[0]}-restart`).has(`kubelet-${agents[1]}-ready`));
-  });
-
-  it("restarts kube-proxy after every kubelet, then writes the kubeconfigs", () => {
-    const kubelets = all.map((n) => `kubelet-${n}-ready`);
-    waitsFor(`kubeproxy-${masters[0]}-restart`, kubelets);
-    for (const m of masters)
-      waitsFor(`kubeconfig-${m}-install`, [`kubeproxy-${masters[0]}-restart`]);
-    waitsFor("kubeconfig-local-write", [`kubeproxy-${masters[0]}-restart`]);
-  });
-
-  it("reboots only the apimodel's nodes, one at a time, each back and Ready before the next", () => {
-    const rebooted = names(/^reboot-.*-reboot$/).map((n) =>
-      n.slice("reboot-".length, -"-reboot".length),
-    );
-    assert.deepStrictEqual(rebooted.sort(), [...all].sort());
-    const order = [...masters, ...agents];
-    for (let i = 1; i < order.length; i++) {
-      waitsFor(`reboot-${order[i]}-reboot`, [`reboot-${order[i - 1]}-ready`]);
-    }
-    for (const m of masters)
-      waitsFor(`reboot-${m}-ready`, [`reboot-${m}-wait`, `reboot-${m}-etcd`]);
-    waitsFor(`reboot-${order[0]}-reboot`, [
-      "kubeconfig-local-write",
-      ...masters.map((m) => `kubeconfig-${m}-install`),
-    ]);
-  });
-
-  it("reboots every node in one wave with strategy all, and none with strategy none", async () => {
-    const gAll = await buildGraph(cluster, apiModel, { rollout: { rebootStrategy: "all" } });
-    for (const n of all) {
-      const a = ancestors(gAll, `reboot-${n}-reboot`);
-      assert.ok(![...a].some((x) => x.startsWith("reboot-")), `${n} waits for another reboot`);
-      assert.ok(ancestors(gAll, `serviceaccounts-${masters[0]}-tokens`).has(`reboot-${n}-ready`));
-    }
-    const gNone = await buildGraph(cluster, apiModel, { rollout: { rebootStrategy: "none" } });
-    assert.deepStrictEqual(
-      [...gNone.keys()].filter((n) => n.startsWith("reboot-")),
-      [],
-    );
-    assert.ok(
-      ancestors(gNone, `serviceaccounts-${masters[0]}-tokens`).has("kubeconfig-local-write"),
-    );
-  });
-
-  it("asks every node that will reboot to prove at the gate that it would come back", async () => {
-    const preflightArgs = (graph: Map<string, Step>, n: string) =>
-      String(plain(graph.get(`preflight-${n}-check`)!.raw.create)).split(" ");
-    for (const n of all) assert.ok(preflightArgs(g, n).includes("--reboot"), n);
-    const gNone = await buildGraph(cluster, apiModel, { rollout: { rebootStrategy: "none" } });
-    for (const n of all) assert.ok(!preflightArgs(gNone, n).includes("--reboot"), n);
-  });
-
-  it("restarts no pod before the kubelets, kube-proxy and the reboots", () => {
-    const m0 = masters[0];
-    const before = [
-      ...all.map((n) => `kubelet-${n}-ready`),
-      `kubeproxy-${m0}-restart`,
-      ...all.map((n) => `reboot-${n}-ready`),
-    ];
-    waitsFor(`serviceaccounts-${m0}-tokens`, before);
-    waitsFor(`serviceaccounts-${m0}-workloads`, [`serviceaccounts-${m0}-tokens`, ...before]);
-  });
-
-  it("verifies after the workloads restart and persists apimodel.json only after verification", () => {
-    const m0 = masters[0];
-    for (const n of all) waitsFor(`verify-${n}-files`, [`serviceaccounts-${m0}-workloads`]);
-    waitsFor(
-      `verify-${m0}-cluster`,
-      all.map((n) => `verify-${n}-files`),
-    );
-    waitsFor("persist-local-apimodel", [`verify-${m0}-cluster`]);
   });
 
   it("puts no key material in any command line, and none outside a secret", () => {

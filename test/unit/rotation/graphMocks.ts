@@ -6,13 +6,7 @@ import { SecretText, type SshPlan } from "../../../components/config";
 import type { ClusterModel } from "../../../components/cluster/model";
 import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
 import type { RotateConfig } from "../../../components/config";
-import {
-  buildFinalize,
-  buildRotation,
-  finalizeArgsFrom,
-  type RotationArgs,
-  type RotationPki,
-} from "../../../components/rotation";
+import { buildPlan, type RotationArgs, type RotationPki } from "../../../components/rotation";
 import { interceptRegistrations } from "../support/pulumiMocks";
 
 /** The marker Pulumi puts on a secret value in serialized inputs. */
@@ -84,12 +78,13 @@ export function sshPlan(cluster: ClusterModel): SshPlan {
     ),
     verifyHostKeys: true,
     perDialTimeoutSeconds: 15,
+    sources: { privateKey: "sshPrivateKeyPath /out/azureuser_rsa", knownHosts: "/out/known_hosts" },
   };
 }
 
 export const ROLLOUT: RotateConfig["rollout"] = {
   rebootStrategy: "rolling",
-  agentParallelism: 1,
+  maxUnavailable: { count: 1 },
   etcdHealthTimeoutSeconds: 300,
   controlPlaneReadyTimeoutSeconds: 1200,
   nodeReadyTimeoutSeconds: 1200,
@@ -103,6 +98,24 @@ export interface GraphOptions {
   readonly finalize?: boolean;
 }
 
+/** The rotation's input for `cluster` with the stand-in PKI and SSH plan. */
+export function graphArgs(
+  cluster: ClusterModel,
+  apiModel: string,
+  options: GraphOptions = {},
+): RotationArgs {
+  return {
+    cluster,
+    files: planFiles(cluster),
+    kubeconfigs: planKubeconfigs(cluster),
+    pki: fakePki(options.versions),
+    ssh: sshPlan(cluster),
+    rollout: { ...ROLLOUT, ...options.rollout },
+    rotationId: "r1",
+    paths: { apiModel, kubeconfig: "/tmp/out/kubeconfig/kubeconfig.local.json" },
+  };
+}
+
 /** Registers the whole rotation for `cluster` under fresh mocks; resolves to every step by name. */
 export function buildGraph(
   cluster: ClusterModel,
@@ -110,18 +123,8 @@ export function buildGraph(
   options: GraphOptions = {},
 ): Promise<Map<string, Step>> {
   return recordGraph((parent) => {
-    const args: RotationArgs = {
-      cluster,
-      files: planFiles(cluster),
-      kubeconfigs: planKubeconfigs(cluster),
-      pki: fakePki(options.versions),
-      ssh: sshPlan(cluster),
-      rollout: { ...ROLLOUT, ...options.rollout },
-      rotationId: "r1",
-      paths: { apiModel, kubeconfig: "/tmp/out/kubeconfig/kubeconfig.local.json" },
-    };
-    const out = buildRotation(parent, args);
-    if (options.finalize === true) buildFinalize(parent, finalizeArgsFrom(args, out));
+    const args = graphArgs(cluster, apiModel, options);
+    buildPlan(parent, args, options.finalize === true ? "finalize" : "rotate");
   });
 }
 

@@ -1,19 +1,33 @@
-// The pure parts of the rotation: install phases, kubelet lanes, reboot waves, the admin
+// The pure parts of the rotation: install phases, reboot waves, the admin
 // kubeconfig and apimodel.json with the new certificateProfile.
 import * as assert from "assert";
 import {
   adminKubeconfig,
-  installPhase,
-  kubeletLanes,
+  planInput,
   rebootWaves,
   withCertificateProfile,
   type CertificateProfile,
 } from "../../../components/rotation";
-import { fixtureText } from "../support/fixtures";
+import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
+import { fixtureCluster, fixtureText } from "../support/fixtures";
+import { ROLLOUT } from "./graphMocks";
 
 describe("rotation plan", () => {
   it("installs each file in the phase that restarts its reader", () => {
-    const table: [Parameters<typeof installPhase>[0], string, string][] = [
+    const cluster = fixtureCluster("three-masters");
+    const input = planInput({
+      cluster,
+      files: planFiles(cluster),
+      kubeconfigs: planKubeconfigs(cluster),
+      rollout: ROLLOUT,
+      rotationId: "r1",
+      paths: { apiModel: "/o/apimodel.json", kubeconfig: "/o/k.json" },
+    });
+    const phaseOf = (role: string, path: string) => {
+      const node = role === "master" ? input.masters[2] : input.agents[0];
+      return node.files.find((f) => f.path === path)?.phase;
+    };
+    const table: [string, string, string][] = [
       ["master", "/etc/kubernetes/certs/ca.crt", "etcd"],
       ["master", "/etc/kubernetes/certs/etcdserver.key", "etcd"],
       ["master", "/etc/kubernetes/certs/etcdclient.crt", "etcd"],
@@ -26,15 +40,7 @@ describe("rotation plan", () => {
       ["agent", "/etc/kubernetes/certs/ca.crt", "kubelet"],
       ["agent", "/etc/kubernetes/certs/client.key", "kubelet"],
     ];
-    for (const [role, path, phase] of table)
-      assert.strictEqual(installPhase(role, path), phase, path);
-  });
-
-  it("deals nodes round-robin into at most N lanes and refuses N < 1", () => {
-    assert.deepStrictEqual(kubeletLanes(["a", "b", "c"], 2), [["a", "c"], ["b"]]);
-    assert.deepStrictEqual(kubeletLanes(["a"], 4), [["a"]]);
-    assert.deepStrictEqual(kubeletLanes([], 1), []);
-    assert.throws(() => kubeletLanes(["a"], 0), /agentParallelism must be >= 1, got 0/);
+    for (const [role, path, phase] of table) assert.strictEqual(phaseOf(role, path), phase, path);
   });
 
   it("plans reboot waves per strategy, masters first", () => {

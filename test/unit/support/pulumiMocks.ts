@@ -47,6 +47,25 @@ export function interceptRegistrations(record: (req: RegisterRequest) => void): 
 }
 
 /**
+ * The mocks claim hook support but run no callback server for it: registering the steps' error
+ * hook (components/remote/failure.ts) would wait forever. Registration is stubbed; under mocks
+ * nothing fails, so no hook is ever called.
+ */
+function stubHookRegistration(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal store
+  const state = require("@pulumi/pulumi/runtime/state") as {
+    getStore(): { callbacks?: unknown };
+  };
+  state.getStore().callbacks = {
+    registerErrorHook: () => Promise.resolve(),
+    registerResourceHook: () => Promise.resolve(),
+    // Every registration waits for these once a callback server exists.
+    awaitStackRegistrations: () => Promise.resolve(),
+    shutdown: () => undefined,
+  };
+}
+
+/**
  * Installs fresh mocks and returns the live list of registrations.
  * @param preview run as `pulumi preview` (isDryRun) rather than as the update of `pulumi up`
  */
@@ -82,7 +101,10 @@ export async function installMocks(preview = false): Promise<Registration[]> {
     "aks-rotate-certs",
     "unit",
     preview,
+    // The file backend's organization: the program names its own stack with it (pluginSet.ts).
+    "organization",
   );
+  stubHookRegistration();
   interceptRegistrations((req) =>
     pending.set(`${req.getType()}::${req.getName()}`, {
       type: req.getType(),

@@ -1,20 +1,23 @@
-// The step builders the rotation and the rollback share, so both graphs reach a node, deliver
-// the scripts and wait for a node to be Ready in exactly the same way.
+// Every kind of command a plan's step becomes (realize.ts): a script on a node, the copy of the
+// scripts, the boot wait and the operator's local files, so every phase list reaches a node and
+// the operator's machine in exactly the same way.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { SshPlan } from "../config";
+import { sha256Hex } from "./bundle";
+import { connectionFor, sshRoute } from "./connection";
 import {
-  connectionFor,
   LOCAL_SCRIPTS_DIR,
   remoteBaseDir,
-  remoteStep,
   scriptCommand,
   scriptsBundleHash,
   SCRIPTS_DIR,
   shellQuote,
-  sshRoute,
-  type RemoteStepArgs,
-} from "../remote";
+} from "./scripts";
+import { remoteStep, type RemoteStepArgs } from "./step";
+
+/** Any command a plan's step becomes. */
+export type Cmd = command.remote.Command | command.local.Command | command.remote.CopyToRemote;
 
 export type StepArgs = Omit<RemoteStepArgs, "connection" | "user" | "parent"> & {
   /** Dial attempts before the step fails; more for a node that may still be rebooting. */
@@ -51,20 +54,6 @@ export function scriptsDelivery(ssh: SshPlan, parent: pulumi.Resource) {
       },
       { parent },
     );
-}
-
-/**
- * The gate after a kubelet restart: from master-0, waits until `node` reports Ready with a
- * status newer than `since` (the restart's own timestamp), so an old Ready never passes.
- */
-export function nodeReadyGate(step: Step, master0: string, timeoutSeconds: number) {
-  return (name: string, node: string, since: pulumi.Input<string>, dependsOn: pulumi.Resource[]) =>
-    step(name, master0, {
-      script: "wait-node-ready.sh",
-      args: [node, since, String(timeoutSeconds)],
-      dependsOn,
-      timeoutSeconds: timeoutSeconds + 60,
-    });
 }
 
 /**
@@ -126,4 +115,86 @@ export function bootWait(ssh: SshPlan, parent: pulumi.Resource) {
       },
     );
   };
+}
+
+/**
+ * Suffix of the copy write-file.sh keeps of a file on the operator's machine (the kubeconfig,
+ * apimodel.json) the first time the rotation replaces it; the rollback restores from it.
+ */
+export const LOCAL_BACKUP_SUFFIX = ".before-rotation";
+
+const localCommand = (words: string[]) => words.map(shellQuote).join(" ");
+
+interface LocalOptions {
+  readonly parent: pulumi.Resource;
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+/**
+ * Rewrites an operator's file with `content` (secret: it may hold keys), keeping its first
+ * original as `<dest>.before-rotation`; again whenever the content changes.
+ */
+export function localWrite(
+  name: string,
+  dest: string,
+  content: pulumi.Output<string>,
+  opts: LocalOptions,
+): command.local.Command {
+  return new command.local.Command(
+    name,
+    {
+      create: localCommand([
+        "bash",
+        `${LOCAL_SCRIPTS_DIR}/write-file.sh`,
+        dest,
+        dest + LOCAL_BACKUP_SUFFIX,
+      ]),
+      stdin: content,
+      logging: "none",
+      triggers: [content.apply(sha256Hex)],
+    },
+    {
+      parent: opts.parent,
+      dependsOn: [...opts.dependsOn],
+      additionalSecretOutputs: ["stdout", "stderr"],
+    },
+  );
+}
+
+/** Puts an operator's file back from the copy localWrite kept. */
+export function localRestore(
+  name: string,
+  dest: string,
+  opts: LocalOptions,
+): command.local.Command {
+  const words = ["bash", `${LOCAL_SCRIPTS_DIR}/restore-file.sh`, dest, dest + LOCAL_BACKUP_SUFFIX];
+  return localRun(name, words, undefined, opts);
+}
+
+/** Removes the copy localWrite kept (finalize), again whenever `triggers` change. */
+export function localRemoveBackup(
+  name: string,
+  dest: string,
+  triggers: pulumi.Input<unknown>[],
+  opts: LocalOptions,
+): command.local.Command {
+  return localRun(name, ["rm", "-f", "--", dest + LOCAL_BACKUP_SUFFIX], triggers, opts);
+}
+
+/** A command on the operator's machine that reads no secret. */
+function localRun(
+  name: string,
+  words: string[],
+  triggers: pulumi.Input<unknown>[] | undefined,
+  opts: LocalOptions,
+): command.local.Command {
+  const create = localCommand(words);
+  return new command.local.Command(
+    name,
+    triggers === undefined ? { create } : { create, triggers },
+    {
+      parent: opts.parent,
+      dependsOn: [...opts.dependsOn],
+    },
+  );
 }

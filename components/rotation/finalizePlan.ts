@@ -1,0 +1,61 @@
+// Finalize (action "finalize"): the operator keeps the rotation, so the backups only a rollback
+// needs go. After the rotation's own phases (they stay registered, so nothing of them runs
+// again): every node's files checked against the rotation (verify.sh) → the cluster verified
+// with the new PKI (verify-cluster.sh, which still has the old admin kubeconfig to prove it
+// refused) → every node's backups removed (cleanup.sh backup), and the operator's
+// .before-rotation copies. Each step re-runs when the rotation changes, so a later rotation
+// under "finalize" is finalized again.
+import { LOCAL_BACKUP_SUFFIX } from "../remote";
+import type { NodeIndex } from "./planNodes";
+import { ids, scriptStep } from "./planSteps";
+import type { LocalPaths, Phase, PlanInput, PlanStep } from "./planTypes";
+import { rotationToken } from "./rotatePlan";
+
+/** Where AKS Engine's node-side backup and this rotation's kubeconfig backups are (lib.sh). */
+const NODE_BACKUPS = [
+  "/etc/kubernetes/certs.bak (the certificates the rotation replaced)",
+  "/etc/kubernetes/rotate-certs/backup (the kubelet and admin kubeconfigs it replaced)",
+  "/etc/kubernetes/rotate-certs/certs (staged copies, if any are left)",
+];
+
+/** Per node, and "local" for the operator's machine, what finalize removes. Plain data. */
+export function finalizePlan(
+  nodes: readonly string[],
+  paths: LocalPaths,
+): Record<string, string[]> {
+  const plan: Record<string, string[]> = {};
+  for (const n of nodes) plan[n] = [...NODE_BACKUPS];
+  plan.local = [paths.apiModel, paths.kubeconfig].map((p) => p + LOCAL_BACKUP_SUFFIX);
+  return plan;
+}
+
+/** The finalize phase, after the rotation's last steps `after`. */
+export function finalizePhase(ix: NodeIndex, input: PlanInput, after: readonly string[]): Phase {
+  const triggers = [rotationToken(ix)];
+  const m0 = ix.master0;
+  const files = ix.all.map((n) =>
+    scriptStep(`finalize-${n}-files`, n, "verify.sh", { triggers, waitsFor: after }),
+  );
+  const cluster = scriptStep(`finalize-${m0}-cluster`, m0, "verify-cluster.sh", {
+    args: [input.user, ...ix.all],
+    triggers,
+    waitsFor: ids(files),
+  });
+  const removed: PlanStep[] = ix.all.map((n) =>
+    scriptStep(`finalize-${n}-backup`, n, "cleanup.sh", {
+      args: ["backup", input.rotationId],
+      triggers,
+      waitsFor: [cluster.id],
+    }),
+  );
+  for (const file of ["apimodel", "kubeconfig"] as const) {
+    removed.push({
+      id: `finalize-local-${file}`,
+      node: "local",
+      run: { kind: "removeLocalBackup", file },
+      waitsFor: [cluster.id],
+      triggers,
+    });
+  }
+  return { name: "finalize", steps: [...files, cluster, ...removed] };
+}
