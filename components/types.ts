@@ -19,3 +19,9 @@ export class InputError extends Error {
 
 /** A node's role in the cluster. */
 export type NodeRole = "master" | "agent";
+
+/**
+ * Where the list of nodes to rotate comes from: the cluster's API server (the nodes that exist)
+ * or apimodel.json (the nodes it implies). Scale-set agents come from the cluster either way.
+ */
+export type NodeInventorySource = "cluster" | "apimodel";

@@ -2,7 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # The lab: a local cluster shaped like one `aks-engine deploy` makes on Azure Stack Hub.
 #   npm run lab -- up [--masters 1|3|5] [--agents N] [--key-bits BITS] [--name-suffix 8DIGITS]
-#                     [--private-cluster]
+#                     [--private-cluster] [--scale-set-instances ID,ID,...]
 #   npm run lab -- down
 #   npm run lab -- status
 # See lab/README.md.
@@ -43,6 +43,10 @@ up options:
                      derives for dnsPrefix aks-lab)
   --private-cluster  orchestratorProfile.kubernetesConfig.privateCluster.enabled=true: the
                      admin kubeconfig points at the internal LB IP instead of the FQDN
+  --scale-set-instances ID,ID,...
+                     add a scale-set pool (vmsspool, VirtualMachineScaleSets) whose instances
+                     have these ids, e.g. 0,2,5 as after a scale-in: apimodel.json holds only
+                     its count, the nodes are k8s-vmsspool-<suffix>-vmss<id in base 36>
 TXT
 }
 
@@ -53,16 +57,33 @@ usage_error() {
   exit 2
 }
 
+# check_scale_set_ids IDS AGENTS: distinct ids 0-999, ascending, at most 50 agents in all.
+check_scale_set_ids() {
+  local ids=$1 agents=$2 id last=-1 n=0
+  [ -n "${ids}" ] || return 0
+  [[ "${ids}" =~ ^(0|[1-9][0-9]{0,2})(,(0|[1-9][0-9]{0,2}))*$ ]] ||
+    usage_error "--scale-set-instances must be instance ids 0-999 separated by commas, e.g. 0,2,5 (got '${ids}')"
+  for id in ${ids//,/ }; do
+    [ "${id}" -gt "${last}" ] ||
+      usage_error "--scale-set-instances must list distinct ids in ascending order (got '${ids}')"
+    last=${id}
+    n=$((n + 1))
+  done
+  [ $((agents + n)) -le 50 ] ||
+    usage_error "--agents plus the scale-set instances must be at most 50 (got $((agents + n)))"
+}
+
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
-masters=3 agents=2 bits=4096 suffix="${LAB_DEFAULT_NAME_SUFFIX}" private=false
+masters=3 agents=2 bits=4096 suffix="${LAB_DEFAULT_NAME_SUFFIX}" private=false ids=""
 case "${cmd}" in
   up)
     while [ $# -gt 0 ]; do
       case "$1" in
-        --masters | --agents | --key-bits | --name-suffix)
+        --masters | --agents | --key-bits | --name-suffix | --scale-set-instances)
           [ $# -ge 2 ] || usage_error "option $1 needs a value"
           case "$1" in
+            --scale-set-instances) ids=$2 ;;
             --masters) masters=$2 ;;
             --agents) agents=$2 ;;
             --key-bits) bits=$2 ;;
@@ -88,6 +109,7 @@ case "${cmd}" in
     [[ "${bits}" =~ ^(2048|3072|4096)$ ]] ||
       usage_error "--key-bits must be 2048, 3072 or 4096 (got '${bits}')"
     [[ "${suffix}" =~ ^[0-9]{8}$ ]] || usage_error "--name-suffix must be 8 digits (got '${suffix}')"
+    check_scale_set_ids "${ids}" "${agents}"
     ;;
   down | status)
     [ $# -eq 0 ] || usage_error "${cmd} takes no options (got '$*')"
@@ -109,7 +131,7 @@ if [ "${cmd}" != status ]; then
 fi
 
 case "${cmd}" in
-  up) lab_up "${masters}" "${agents}" "${bits}" "${suffix}" "${private}" ;;
+  up) lab_up "${masters}" "${agents}" "${bits}" "${suffix}" "${private}" "${ids}" ;;
   down)
     started=${SECONDS}
     lab_down

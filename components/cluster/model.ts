@@ -23,9 +23,12 @@ export interface AgentPool {
   /**
    * True for scale-set pools: instance names are `<prefix><base-36 instance id, 6 digits>` and
    * apimodel.json does not record which instance ids exist; the model assumes 0..count-1, which
-   * holds for a pool never scaled in. Preflight must confirm each name answers.
+   * holds for a pool never scaled in. False once the cluster's node list replaced them
+   * (components/cluster/inventory.ts).
    */
   readonly instanceNamesAssumed: boolean;
+  /** Scale-set pools: the instance names' prefix (`k8s-<pool>-<nameSuffix>-vmss` or vmssName). */
+  readonly scaleSetPrefix?: string;
   readonly nodes: readonly ClusterNode[];
 }
 

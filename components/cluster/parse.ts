@@ -282,15 +282,24 @@ function readAgentPools(
       return;
     const availabilityProfile = profile as AvailabilityProfile;
     const scaleSet = availabilityProfile === "VirtualMachineScaleSets";
+    const prefix = scaleSet ? (vmssName ?? scaleSetPrefix(name, nameSuffix)) : undefined;
     const nodes: ClusterNode[] = Array.from({ length: count }, (_, index) => ({
-      name: scaleSet
-        ? scaleSetAgentName(vmssName ?? scaleSetPrefix(name, nameSuffix), index)
-        : availabilitySetAgentName(name, nameSuffix, index),
+      name:
+        prefix !== undefined
+          ? scaleSetAgentName(prefix, index)
+          : availabilitySetAgentName(name, nameSuffix, index),
       role: "agent",
       index,
       pool: name,
     }));
-    pools.push({ name, count, availabilityProfile, instanceNamesAssumed: scaleSet, nodes });
+    pools.push({
+      name,
+      count,
+      availabilityProfile,
+      instanceNamesAssumed: scaleSet,
+      ...(prefix === undefined ? {} : { scaleSetPrefix: prefix }),
+      nodes,
+    });
   });
   return pools;
 }

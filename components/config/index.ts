@@ -11,7 +11,20 @@ export {
   type KnownHostKey,
 } from "./knownHosts";
 export { resolveSsh, type SshPlan, type SshTarget, type SshFiles } from "./ssh";
-export { readProgramInputs, readRawConfig, readSecretKeys, type ProgramInputs } from "./read";
+export {
+  checkSshAccess,
+  completeInputs,
+  readClusterInputs,
+  readProgramInputs,
+  readProgramInputsLive,
+  readRawConfig,
+  readSecretKeys,
+  NODE_LIST_NOT_READ,
+  type ClusterInputs,
+  type ProgramInputs,
+} from "./read";
+export { readNodeList, toLiveNode, NODE_LIST_TIMEOUT_MS } from "./nodeList";
+export { withNodeListCache, NODE_LIST_CACHE } from "./nodeListCache";
 export {
   LAB_MARKER,
   LAB_PASSPHRASE,

@@ -10,6 +10,10 @@ export const REBOOT_STRATEGIES: readonly RebootStrategy[] = ["rolling", "all", "
  */
 export type RotationAction = "rotate" | "rollback" | "finalize";
 export const ROTATION_ACTIONS: readonly RotationAction[] = ["rotate", "rollback", "finalize"];
+import type { NodeInventorySource } from "../types";
+
+export type { NodeInventorySource };
+export const NODE_INVENTORY_SOURCES: readonly NodeInventorySource[] = ["cluster", "apimodel"];
 export const KEY_SIZES: readonly number[] = [2048, 3072, 4096];
 
 export type ConfigType = "string" | "integer" | "boolean";
@@ -59,6 +63,7 @@ export const CONFIG_KEYS = {
   controlPlaneReadyTimeoutSeconds: { type: "integer", default: 1200 },
   nodeReadyTimeoutSeconds: { type: "integer", default: 1200 },
   rebootTimeoutSeconds: { type: "integer", default: 1200 },
+  nodes: { type: "string", default: "" },
 } as const satisfies Record<string, ConfigKey>;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

@@ -4,9 +4,11 @@ import { InputError } from "../types";
 import {
   CONFIG_KEYS,
   KEY_SIZES,
+  NODE_INVENTORY_SOURCES,
   REBOOT_STRATEGIES,
   ROTATION_ACTIONS,
   type ConfigKeyName,
+  type NodeInventorySource,
   type RebootStrategy,
   type RotationAction,
 } from "./schema";
@@ -61,6 +63,15 @@ export interface RotateConfig {
     readonly keySize: number;
     readonly validityHours: number;
     readonly earlyRenewalHours: number;
+  };
+  /**
+   * The node list to rotate. Unset means "cluster", but a difference from apimodel.json then
+   * stops `pulumi up`: only an operator who chose a source knowingly goes ahead with one.
+   */
+  readonly inventory: {
+    readonly source: NodeInventorySource;
+    /** The operator set config `nodes`. */
+    readonly explicit: boolean;
   };
   readonly rollout: {
     readonly rebootStrategy: RebootStrategy;
@@ -240,6 +251,14 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     );
   }
 
+  const nodes = text("nodes");
+  if (nodes !== undefined && !(NODE_INVENTORY_SOURCES as readonly string[]).includes(nodes)) {
+    fail(
+      "nodes",
+      `expected ${NODE_INVENTORY_SOURCES.map((s) => JSON.stringify(s)).join(" or ")}, got ${JSON.stringify(nodes)}.`,
+    );
+  }
+
   const config: RotateConfig = {
     action: action as RotationAction,
     cluster: {
@@ -259,6 +278,10 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     },
     operatorApiServerUrl,
     pki: { rotationId: rotationId ?? "", keySize, validityHours, earlyRenewalHours },
+    inventory: {
+      source: (nodes ?? "cluster") as NodeInventorySource,
+      explicit: nodes !== undefined,
+    },
     rollout: {
       rebootStrategy: rebootStrategy as RebootStrategy,
       maxUnavailable: maxUnavailable(),

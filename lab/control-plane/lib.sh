@@ -15,6 +15,12 @@ node_field() {
   jq -r --arg n "$1" --arg f "$2" '.nodes[] | select(.name == $n) | .[$f]' "${LAB_INVENTORY}"
 }
 
+# node_pool NAME: the agent's pool (a lab from before pools were recorded: linuxpool).
+node_pool() {
+  jq -r --arg n "$1" --arg p "${LAB_AGENT_POOL}" \
+    '.nodes[] | select(.name == $n) | (.pool // $p) | if . == "" then $p else . end' "${LAB_INVENTORY}"
+}
+
 # put_file NODE PATH MODE < CONTENT: write PATH in NODE if its content differs; prints PATH if
 # it changed.
 put_file() {
@@ -58,7 +64,7 @@ install_node() {
   changed="$(
     set -e
     put_binaries "${node}" "${bin}" "${binaries[@]}"
-    kubelet_env "${node}" "${ip}" "${role}" "${LAB_AGENT_POOL}" "${version}" |
+    kubelet_env "${node}" "${ip}" "${role}" "$(node_pool "${node}")" "${version}" |
       put_file "${node}" /etc/default/kubelet 0644
     if [ "${role}" = master ]; then
       apiserver_env "${ip}" "${LAB_SERVICE_CIDR}" | put_file "${node}" /etc/kubernetes/kube-apiserver.env 0644

@@ -28,6 +28,8 @@ LAB_VM_DNS_SUFFIX="cloudapp.azurestack.external"
 LAB_FQDN="${LAB_DNS_PREFIX}.${LAB_LOCATION}.${LAB_VM_DNS_SUFFIX}"
 LAB_ADMIN_USER="azureuser"
 LAB_AGENT_POOL="linuxpool"
+# The optional scale-set pool (up --scale-set-instances): instances named as Azure names them.
+LAB_SCALE_SET_POOL="vmsspool"
 LAB_K8S_VERSION="1.34.4"
 LAB_SERVICE_CIDR="10.0.0.0/16"
 LAB_SERVICE_FIRST_IP="10.0.0.1"
@@ -50,6 +52,16 @@ agent_ip() { printf '10.240.0.%d' "$((4 + $1))"; }
 internal_lb_ip() { printf '10.240.255.%d' "$((5 + 10))"; }
 master_name() { printf 'k8s-master-%s-%d' "$1" "$2"; }
 agent_name() { printf 'k8s-%s-%s-%d' "${LAB_AGENT_POOL}" "$1" "$2"; }
+# scale_set_name SUFFIX ID: k8s-vmsspool-<suffix>-vmss<ID in base 36, 6 digits>, AKS Engine's
+# computer-name prefix followed by Azure's instance id (components/cluster/names.ts).
+scale_set_name() {
+  local id=$2 digits=0123456789abcdefghijklmnopqrstuvwxyz out=""
+  while [ "${#out}" -lt 6 ]; do
+    out="${digits:$((id % 36)):1}${out}"
+    id=$((id / 36))
+  done
+  printf 'k8s-%s-%s-vmss%s' "${LAB_SCALE_SET_POOL}" "$1" "${out}"
+}
 # Host end of a node's veth: akslab-m<i> / akslab-a<i>.
 veth_name() { printf '%s-%s%d' "${LAB_PREFIX}" "${1:0:1}" "$2"; }
 

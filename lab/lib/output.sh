@@ -11,9 +11,12 @@ pem_array() {
   for f in "$@"; do jq -Rs . "${f}"; done | jq -cs .
 }
 
+# write_apimodel MASTERS AGENTS PRIVATE DIR SCALE_SET_COUNT: a scale-set pool (count > 0) is
+# written as AKS Engine writes one: a count and no instance ids, which apimodel.json never holds.
 write_apimodel() {
-  local masters=$1 agents=$2 private=$3 dir=$4 i peers_crt=() peers_key=()
+  local masters=$1 agents=$2 private=$3 dir=$4 scale_set=${5:-0} i peers_crt=() peers_key=()
   local args=(--arg location "${LAB_LOCATION}" --arg dnsPrefix "${LAB_DNS_PREFIX}"
+    --arg vmssPool "${LAB_SCALE_SET_POOL}" --argjson vmssCount "${scale_set}"
     --arg version "${LAB_K8S_VERSION}" --argjson masters "${masters}" --argjson agents "${agents}"
     --argjson private "${private}" --arg firstIP "${LAB_FIRST_MASTER_IP}"
     --arg user "${LAB_ADMIN_USER}" --arg pool "${LAB_AGENT_POOL}"
@@ -34,6 +37,20 @@ write_apimodel() {
   args+=(--slurpfile peerKeys "${LAB_PKI_DIR}/etcdpeer-keys.json")
   jq -n "${args[@]}" '
   def stack: "https://management.\($location).azurestack.external/";
+  def pool($name; $count; $profile): {
+    name: $name,
+    count: $count,
+    vmSize: "Standard_D2_v2",
+    osType: "Linux",
+    distro: "aks-ubuntu-22.04",
+    availabilityProfile: $profile,
+    storageProfile: "ManagedDisks",
+    osDiskSizeGB: 200,
+    acceleratedNetworkingEnabled: false
+  };
+  def scaleSetPool($name; $count):
+    pool($name; $count; "VirtualMachineScaleSets")
+    + {scalesetPriority: "Regular", singlePlacementGroup: true, enableVMSSNodePublicIP: false};
   {
     apiVersion: "vlabs",
     location: $location,
@@ -80,17 +97,10 @@ write_apimodel() {
         availabilityProfile: "AvailabilitySet",
         osDiskSizeGB: 200
       },
-      agentPoolProfiles: [{
-        name: $pool,
-        count: $agents,
-        vmSize: "Standard_D2_v2",
-        osType: "Linux",
-        distro: "aks-ubuntu-22.04",
-        availabilityProfile: "AvailabilitySet",
-        storageProfile: "ManagedDisks",
-        osDiskSizeGB: 200,
-        acceleratedNetworkingEnabled: false
-      }],
+      agentPoolProfiles: (
+        [pool($pool; $agents; "AvailabilitySet")]
+        + (if $vmssCount > 0 then [scaleSetPool($vmssPool; $vmssCount)] else [] end)
+      ),
       linuxProfile: {
         adminUsername: $user,
         ssh: {publicKeys: [{keyData: ($sshPub | rtrimstr("\n"))}]},
@@ -191,14 +201,14 @@ write_known_hosts() {
   done >"${dir}/known_hosts"
 }
 
-# write_output MASTERS AGENTS SUFFIX PRIVATE
+# write_output MASTERS AGENTS SUFFIX PRIVATE [SCALE_SET_COUNT]
 write_output() {
-  local masters=$1 agents=$2 suffix=$3 private=$4 dir="${LAB_OUTPUT_DIR}"
+  local masters=$1 agents=$2 suffix=$3 private=$4 scale_set=${5:-0} dir="${LAB_OUTPUT_DIR}"
   mkdir -p "${dir}"
   chmod 0700 "${dir}"
   (
     umask 077
-    write_apimodel "${masters}" "${agents}" "${private}" "${dir}"
+    write_apimodel "${masters}" "${agents}" "${private}" "${dir}" "${scale_set}"
     write_azuredeploy "${suffix}" "${dir}"
     write_kubeconfig "${masters}" "${private}" "${dir}"
     write_known_hosts "${dir}"

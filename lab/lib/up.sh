@@ -65,19 +65,21 @@ lab_is_up() {
   for name in "${LAB_NODE_NAMES[@]}"; do pid_alive "${LAB_NODES_DIR}/${name}/pid1" || return 1; done
 }
 
+# lab_up MASTERS AGENTS BITS SUFFIX PRIVATE [SCALE_SET_IDS]
 lab_up() {
-  local masters=$1 agents=$2 bits=$3 suffix=$4 private=$5
+  local masters=$1 agents=$2 bits=$3 suffix=$4 private=$5 ids=${6:-} scale_set=0
+  [ -z "${ids}" ] || scale_set=$(($(tr -cd , <<<"${ids}" | wc -c) + 1))
   if lab_is_up; then
     if [ "${LAB_MASTERS}" = "${masters}" ] && [ "${LAB_AGENTS}" = "${agents}" ] &&
       [ "${LAB_NAME_SUFFIX}" = "${suffix}" ] && [ "${LAB_PRIVATE_CLUSTER}" = "${private}" ] &&
-      [ "${LAB_KEY_BITS}" = "${bits}" ]; then
+      [ "${LAB_KEY_BITS}" = "${bits}" ] && [ "${LAB_SCALE_SET_INSTANCES:-}" = "${ids}" ]; then
       log "lab already up (${masters} masters, ${agents} agents); nodes left as they are"
       run_control_plane
       return 0
     fi
-    die "lab is up with other options (${LAB_MASTERS} masters, ${LAB_AGENTS} agents, RSA ${LAB_KEY_BITS}, nameSuffix ${LAB_NAME_SUFFIX}); run 'npm run lab -- down' first"
+    die "lab is up with other options (${LAB_MASTERS} masters, ${LAB_AGENTS} agents, scale-set instances '${LAB_SCALE_SET_INSTANCES:-}', RSA ${LAB_KEY_BITS}, nameSuffix ${LAB_NAME_SUFFIX}); run 'npm run lab -- down' first"
   fi
-  host_check "${masters}" "${agents}"
+  host_check "${masters}" "$((agents + scale_set))"
   # Leftovers of an earlier lab (a failed up, a reboot) go first.
   lab_down
   claim_lab
@@ -94,7 +96,7 @@ lab_up() {
   pki_generate "${LAB_PKI_DIR}" "${bits}" "${masters}"
   wait "${ssh_pid}" || die "ssh-keygen failed"
 
-  topology "${masters}" "${agents}" "${suffix}"
+  topology "${masters}" "${agents}" "${suffix}" "${ids}"
   log "nodes: staging ${#NODE_NAMES[@]} node folders"
   local i
   for i in "${!NODE_NAMES[@]}"; do stage_node "${i}" "${suffix}" "${masters}"; done
@@ -102,7 +104,7 @@ lab_up() {
   log "boot: bridge ${LAB_BRIDGE} ${LAB_BRIDGE_IP}/${LAB_PREFIX_LEN}, systemd in every node"
   net_up
   for i in "${!NODE_NAMES[@]}"; do start_node "${i}"; done
-  write_inventory "${masters}" "${agents}" "${suffix}" "${bits}" "${private}"
+  write_inventory "${masters}" "${agents}" "${suffix}" "${bits}" "${private}" "${ids}"
   each_node boot_node
 
   log "provision: certificates, kubeconfigs, etcd (CSE on every node)"
@@ -114,8 +116,8 @@ lab_up() {
   each_node etcd_check_node
 
   log "output: ${LAB_OUTPUT_DIR}"
-  write_output "${masters}" "${agents}" "${suffix}" "${private}"
-  log "lab up in $((SECONDS - t0)) s: ${masters} masters, ${agents} agents"
+  write_output "${masters}" "${agents}" "${suffix}" "${private}" "${scale_set}"
+  log "lab up in $((SECONDS - t0)) s: ${masters} masters, ${agents} agents${ids:+, scale-set instances ${ids}}"
 
   run_control_plane
 }

@@ -17,6 +17,12 @@ describe("lab command line", function () {
     [["up", "--agents", "x"], /--agents must be a whole number from 1 to 50 \(got 'x'\)/],
     [["up", "--key-bits", "1024"], /--key-bits must be 2048, 3072 or 4096 \(got '1024'\)/],
     [["up", "--name-suffix", "abc"], /--name-suffix must be 8 digits \(got 'abc'\)/],
+    [["up", "--scale-set-instances", "5,2"], /distinct ids in ascending order \(got '5,2'\)/],
+    [["up", "--scale-set-instances", "0,08"], /instance ids 0-999 separated by commas/],
+    [
+      ["up", "--agents", "48", "--scale-set-instances", "0,1,2"],
+      /--agents plus the scale-set instances must be at most 50 \(got 51\)/,
+    ],
     [["up", "--masters"], /option --masters needs a value/],
     [["up", "--bogus"], /unknown option for up: --bogus/],
     [["down", "now"], /down takes no options/],

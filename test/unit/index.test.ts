@@ -15,6 +15,7 @@ import {
 /** Stack outputs of every action (README, tools/rotate.sh and test/e2e read them by name). */
 const COMMON_OUTPUTS = [
   "certificates",
+  "nodeInventory",
   "clusterSummary",
   "pluginSets",
   "previousCertificates",
@@ -34,7 +35,7 @@ describe("index.ts (the program)", () => {
 
   it("exports the new certificate table by identity, without key material", async () => {
     await installMocks();
-    const exports = runProgram({
+    const exports = await runProgram({
       apiModel: dir,
       rotationId: "1",
       sshVerifyHostKeys: "false",
@@ -67,8 +68,8 @@ describe("index.ts (the program)", () => {
     const registrations = await installMocks();
     process.env.PULUMI_CONFIG_PASSPHRASE = LAB_PASSPHRASE;
     try {
-      assert.throws(
-        () => runProgram({ apiModel: dir, rotationId: "1", sshVerifyHostKeys: "false" }),
+      await assert.rejects(
+        runProgram({ apiModel: dir, rotationId: "1", sshVerifyHostKeys: "false" }),
         (err: Error) =>
           err instanceof pulumi.RunError &&
           err.message.startsWith(
@@ -89,8 +90,8 @@ describe("index.ts (the program)", () => {
       sshPrivateKey: KEY,
     };
     await installMocks();
-    assert.doesNotThrow(() => runProgram(config, ["sshPrivateKey"]));
-    assert.throws(() => runProgram(config), /config sshPrivateKey: is stored in plain text/);
+    await runProgram(config, ["sshPrivateKey"]);
+    await assert.rejects(runProgram(config), /config sshPrivateKey: is stored in plain text/);
   });
 
   it("builds the rotation and the cluster record by default, and only the rollback with action rollback", async () => {
@@ -99,7 +100,7 @@ describe("index.ts (the program)", () => {
     const config = { apiModel: dir, rotationId: "1", sshVerifyHostKeys: "false" };
 
     let registrations = await installMocks();
-    let exports = runProgram(config);
+    let exports = await runProgram(config);
     await valueOf(exports.certificates as pulumi.Output<unknown>);
     assert.ok(kinds(registrations).has("aks-rotate-certs:rotation:Rotation"));
     assert.ok(kinds(registrations).has("aks-rotate-certs:index:ClusterRecord"));
@@ -109,7 +110,7 @@ describe("index.ts (the program)", () => {
     assert.ok(Object.values(exports).every((v) => v !== undefined));
 
     registrations = await installMocks();
-    exports = runProgram({ ...config, action: "rollback" });
+    exports = await runProgram({ ...config, action: "rollback" });
     await valueOf(exports.certificates as pulumi.Output<unknown>);
     assert.ok(kinds(registrations).has("aks-rotate-certs:rotation:Rollback"));
     assert.ok(!kinds(registrations).has("aks-rotate-certs:rotation:Rotation"));
@@ -122,7 +123,7 @@ describe("index.ts (the program)", () => {
 
   it("keeps the rotation and adds finalize with action finalize, its plan a plain output", async () => {
     const registrations = await installMocks();
-    const exports = runProgram({
+    const exports = await runProgram({
       apiModel: dir,
       rotationId: "1",
       sshVerifyHostKeys: "false",

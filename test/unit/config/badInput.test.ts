@@ -20,7 +20,7 @@ describe("bad input: one clear first line, nothing registered", () => {
 
   it("starts from a folder and config the program accepts", async () => {
     const registrations = await installMocks();
-    const exports = runProgram(rowConfig({ name: "good", firstLine: "" }, dir));
+    const exports = await runProgram(rowConfig({ name: "good", firstLine: "" }, dir));
     await valueOf(exports.certificates as pulumi.Output<unknown>);
     assert.ok(registrations.length > 0);
   });
@@ -29,15 +29,12 @@ describe("bad input: one clear first line, nothing registered", () => {
     it(row.name, async () => {
       row.files?.(dir);
       const registrations = await installMocks();
-      assert.throws(
-        () => runProgram(rowConfig(row, dir)),
-        (err: Error) => {
-          assert.ok(err instanceof pulumi.RunError, String(err));
-          const first = err.message.split("\n")[0];
-          assert.equal(first, `invalid input: ${row.firstLine.replaceAll("<dir>", dir)}`);
-          return true;
-        },
-      );
+      await assert.rejects(runProgram(rowConfig(row, dir)), (err: Error) => {
+        assert.ok(err instanceof pulumi.RunError, String(err));
+        const first = err.message.split("\n")[0];
+        assert.equal(first, `invalid input: ${row.firstLine.replaceAll("<dir>", dir)}`);
+        return true;
+      });
       assert.deepEqual(registrations, []);
     });
   }

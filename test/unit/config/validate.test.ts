@@ -68,6 +68,22 @@ describe("stack config validation", () => {
     );
   });
 
+  it("takes the node list from the cluster unless told, and knows whether it was told", () => {
+    const rows: [string | undefined, unknown][] = [
+      [undefined, { source: "cluster", explicit: false }],
+      ["", { source: "cluster", explicit: false }],
+      ["cluster", { source: "cluster", explicit: true }],
+      ["apimodel", { source: "apimodel", explicit: true }],
+    ];
+    for (const [nodes, expected] of rows) {
+      const raw = nodes === undefined ? MINIMAL : { ...MINIMAL, nodes };
+      assert.deepEqual(validateConfig(raw).inventory, expected, String(nodes));
+    }
+    assert.deepEqual(problems({ ...MINIMAL, nodes: "azure" }), [
+      'config nodes: expected "cluster" or "apimodel", got "azure".',
+    ]);
+  });
+
   it("takes maxUnavailable as a count or a percentage, and agentParallelism as the older name of a count", () => {
     const rollout = (raw: Record<string, string>) => validateConfig({ ...MINIMAL, ...raw }).rollout;
     assert.deepEqual(rollout({}).maxUnavailable, { percent: 25 });

@@ -55,7 +55,11 @@ describe("SSH probe", () => {
       interceptRegistrations((req: RegisterRequest) =>
         deps.set(`${req.getType()} ${req.getName()}`, req.getDependenciesList()),
       );
-      const exports = runProgram({ apiModel: dir, rotationId: "1", sshVerifyHostKeys: "false" });
+      const exports = await runProgram({
+        apiModel: dir,
+        rotationId: "1",
+        sshVerifyHostKeys: "false",
+      });
       await new Promise<void>((resolve) =>
         (exports.rotationDone as pulumi.Output<string>).apply(() => resolve()),
       );

@@ -20,7 +20,7 @@ async function record(dir: string, action: string): Promise<Pinned[]> {
   const out: Pinned[] = [];
   const normalize = normalizer(dir);
   interceptRegistrations((req) => out.push(pinned(req, normalize)));
-  runProgram({ apiModel: dir, rotationId: "r1", sshVerifyHostKeys: "false", action });
+  await runProgram({ apiModel: dir, rotationId: "r1", sshVerifyHostKeys: "false", action });
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return out.sort((a, b) => a.urn.localeCompare(b.urn));
 }

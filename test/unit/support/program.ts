@@ -30,18 +30,22 @@ export function useOperatorPassphrase(): void {
   });
 }
 
-/** Runs index.ts afresh (under mocks already installed) with the given stack config. */
-export function runProgram(
+/**
+ * Runs index.ts afresh (under mocks already installed) with the given stack config, as the SDK's
+ * run.js does: the module exports an async function, whose result is the stack outputs.
+ */
+export async function runProgram(
   config: Record<string, string>,
   secretKeys: string[] = [],
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([k, v]) => [`${CONFIG_NAMESPACE}:${k}`, v])),
     secretKeys.map((k) => `${CONFIG_NAMESPACE}:${k}`),
   );
   delete require.cache[INDEX];
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- re-run the program module
-  return require(INDEX) as Record<string, unknown>;
+  const main = require(INDEX) as () => Promise<Record<string, unknown>>;
+  return main();
 }
 
 /** Copies the three-masters fixture's apimodel.json and azuredeploy.json, adds the admin's key. */

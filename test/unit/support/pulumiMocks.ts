@@ -65,8 +65,11 @@ function stubHookRegistration(): void {
   };
 }
 
-/** Installs fresh mocks and returns the live list of registrations. */
-export async function installMocks(): Promise<Registration[]> {
+/**
+ * Installs fresh mocks and returns the live list of registrations.
+ * @param preview run as `pulumi preview` (isDryRun) rather than as the update of `pulumi up`
+ */
+export async function installMocks(preview = false): Promise<Registration[]> {
   const registrations: Registration[] = [];
   const pending = new Map<string, Omit<Registration, "inputs">>();
   await pulumi.runtime.setMocks(
@@ -97,7 +100,7 @@ export async function installMocks(): Promise<Registration[]> {
     },
     "aks-rotate-certs",
     "unit",
-    false,
+    preview,
     // The file backend's organization: the program names its own stack with it (pluginSet.ts).
     "organization",
   );
