@@ -13,6 +13,7 @@ import {
   type RotationAction,
 } from "./schema";
 import { isApiServerUrl } from "./apiServerUrl";
+import { configReader, type ConfigReader, type RawConfig } from "./configReader";
 import {
   DEFAULT_MAX_UNAVAILABLE,
   parseMaxUnavailable,
@@ -20,8 +21,7 @@ import {
 } from "./maxUnavailable";
 import { SecretText } from "./secretText";
 
-/** Config as Pulumi hands it to the program: strings, or undefined when unset. */
-export type RawConfig = Readonly<Partial<Record<ConfigKeyName, string>>>;
+export type { RawConfig };
 
 export interface RotateConfig {
   /**
@@ -89,208 +89,152 @@ export interface RotateConfig {
  *   stored in plain text is a problem. Omitted in pure tests.
  */
 export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>): RotateConfig {
-  const problems: string[] = [];
-  const fail = (key: ConfigKeyName, message: string): undefined => {
-    problems.push(`config ${key}: ${message}`);
-    return undefined;
+  const r = configReader(raw);
+  if (secretKeys !== undefined) secretsInPlainText(r, secretKeys);
+  const ids = clusterIds(r);
+  const access = sshAccess(r);
+  const operatorApiServerUrl = r.matching(
+    "operatorApiServerUrl",
+    isApiServerUrl,
+    (v) => `${JSON.stringify(v)} is not https://<host>[:<port>] (no path).`,
+  );
+  const pki = pkiSettings(r);
+  const rebootStrategy = r.choice("rebootStrategy", REBOOT_STRATEGIES, "rolling", ", ");
+  const action = r.choice("action", ROTATION_ACTIONS, "rotate", ", ");
+  const nodes = r.choice("nodes", NODE_INVENTORY_SOURCES, "cluster", " or ");
+  const config: RotateConfig = {
+    action,
+    cluster: {
+      apiModel: ids.apiModel ?? "",
+      azureDeploy: r.text("azureDeploy"),
+      nameSuffix: ids.nameSuffix,
+      location: r.text("location"),
+    },
+    ssh: {
+      ...access,
+      knownHostsPath: r.text("sshKnownHostsPath"),
+      verifyHostKeys: r.boolean("sshVerifyHostKeys", true),
+      perDialTimeoutSeconds: r.integer("sshPerDialTimeoutSeconds", 1, 600),
+    },
+    operatorApiServerUrl,
+    pki: { rotationId: ids.rotationId ?? "", ...pki },
+    inventory: { source: nodes, explicit: r.text("nodes") !== undefined },
+    rollout: {
+      rebootStrategy,
+      maxUnavailable: maxUnavailable(r),
+      etcdHealthTimeoutSeconds: r.integer("etcdHealthTimeoutSeconds", 10, 86400),
+      controlPlaneReadyTimeoutSeconds: r.integer("controlPlaneReadyTimeoutSeconds", 10, 86400),
+      nodeReadyTimeoutSeconds: r.integer("nodeReadyTimeoutSeconds", 10, 86400),
+      rebootTimeoutSeconds: r.integer("rebootTimeoutSeconds", 10, 86400),
+    },
   };
+  if (r.problems.length > 0) throw new InputError([...r.problems]);
+  return config;
+}
 
-  const text = (key: ConfigKeyName): string | undefined => {
-    const value = raw[key]?.trim();
-    return value === undefined || value === "" ? undefined : value;
-  };
-  const required = (key: ConfigKeyName, hint: string): string | undefined =>
-    text(key) ?? fail(key, `missing. ${hint}`);
-  const integer = (key: ConfigKeyName, min: number, max: number): number => {
-    const spec = CONFIG_KEYS[key] as { default?: unknown };
-    const fallback = typeof spec.default === "number" ? spec.default : min;
-    const value = text(key);
-    if (value === undefined) return fallback;
-    if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
-      fail(key, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`);
-      return fallback;
-    }
-    return Number(value);
-  };
-  const oneOf = (key: ConfigKeyName, allowed: readonly number[], fallback: number): number => {
-    const value = text(key);
-    if (value === undefined) return fallback;
-    if (!allowed.map(String).includes(value)) {
-      const choices = `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`;
-      fail(key, `expected ${choices}, got ${JSON.stringify(value)}.`);
-      return fallback;
-    }
-    return Number(value);
-  };
-  const boolean = (key: ConfigKeyName, fallback: boolean): boolean => {
-    const value = text(key);
-    if (value === undefined) return fallback;
-    if (value !== "true" && value !== "false") {
-      fail(key, `expected true or false, got ${JSON.stringify(value)}.`);
-      return fallback;
-    }
-    return value === "true";
-  };
-
-  // agentParallelism, the older name for a count of agents, still counts: stacks keep their
-  // setting. Pulumi fills unset keys with their defaults: agentParallelism 0 and maxUnavailable
-  // 25% both mean "not set".
-  const maxUnavailable = (): MaxUnavailable => {
-    const fallback = parseMaxUnavailable(DEFAULT_MAX_UNAVAILABLE)!;
-    const legacy = text("agentParallelism") === "0" ? undefined : text("agentParallelism");
-    const value =
-      text("maxUnavailable") === DEFAULT_MAX_UNAVAILABLE ? undefined : text("maxUnavailable");
-    if (value === undefined) {
-      return legacy === undefined ? fallback : { count: integer("agentParallelism", 1, 100) };
-    }
-    if (legacy !== undefined) {
-      fail("agentParallelism", "replaced by maxUnavailable: set only maxUnavailable.");
-    }
-    const parsed = parseMaxUnavailable(value);
-    if (parsed !== undefined) return parsed;
-    fail(
-      "maxUnavailable",
-      `expected a number of agents (1 or more) or a percentage of them ("25%"), got ${JSON.stringify(value)}.`,
-    );
-    return fallback;
-  };
-
-  if (secretKeys !== undefined) {
-    for (const key of Object.keys(CONFIG_KEYS) as ConfigKeyName[]) {
-      const spec = CONFIG_KEYS[key] as { secret?: boolean };
-      if (spec.secret === true && text(key) !== undefined && !secretKeys.has(key)) {
-        fail(
-          key,
-          `is stored in plain text. Remove it and set it again with: pulumi config set --secret ${key} …`,
-        );
-      }
+/** A key declared secret (sshPrivateKey) must be stored encrypted. */
+function secretsInPlainText(r: ConfigReader, secretKeys: ReadonlySet<string>): void {
+  for (const key of Object.keys(CONFIG_KEYS) as ConfigKeyName[]) {
+    const spec = CONFIG_KEYS[key] as { secret?: boolean };
+    if (spec.secret === true && r.text(key) !== undefined && !secretKeys.has(key)) {
+      r.fail(
+        key,
+        `is stored in plain text. Remove it and set it again with: pulumi config set --secret ${key} …`,
+      );
     }
   }
+}
 
-  const apiModel = required(
+/** Which cluster, and which rotation of it. */
+function clusterIds(r: ConfigReader) {
+  const apiModel = r.required(
     "apiModel",
     "Set it to the cluster's _output/<dnsPrefix>/ folder or its apimodel.json: pulumi config set apiModel _output/<dnsPrefix>",
   );
-  const rotationId = required(
+  const rotationId = r.required(
     "rotationId",
     "Set it to any label, and change it whenever you want new certificates: pulumi config set rotationId 1",
   );
   if (rotationId !== undefined && !/^[A-Za-z0-9._:-]{1,64}$/.test(rotationId)) {
-    fail(
+    r.fail(
       "rotationId",
       "use 1-64 letters, digits, '.', '_', ':' or '-' (it appears in plans and logs).",
     );
   }
+  const nameSuffix = r.matching(
+    "nameSuffix",
+    (v) => /^[0-9]{8}$/.test(v),
+    (v) =>
+      `${JSON.stringify(v)} is not an 8-digit cluster id (the digits in k8s-master-<nameSuffix>-0).`,
+  );
+  return { apiModel, rotationId, nameSuffix };
+}
 
-  const nameSuffix = text("nameSuffix");
-  if (nameSuffix !== undefined && !/^[0-9]{8}$/.test(nameSuffix)) {
-    fail(
-      "nameSuffix",
-      `${JSON.stringify(nameSuffix)} is not an 8-digit cluster id (the digits in k8s-master-<nameSuffix>-0).`,
-    );
-  }
-
-  const sshPrivateKey = text("sshPrivateKey");
-  const sshPrivateKeyPath = text("sshPrivateKeyPath");
-  if (sshPrivateKey !== undefined && sshPrivateKeyPath !== undefined) {
-    fail(
+/** The SSH key (inline secret or a file), user and jump host. */
+function sshAccess(r: ConfigReader) {
+  const key = r.text("sshPrivateKey");
+  const keyPath = r.text("sshPrivateKeyPath");
+  if (key !== undefined && keyPath !== undefined) {
+    r.fail(
       "sshPrivateKey",
       "set either sshPrivateKey (the key, as a secret) or sshPrivateKeyPath (a file), not both.",
     );
   }
-  if (sshPrivateKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshPrivateKey)) {
-    fail(
-      "sshPrivateKey",
+  r.matching(
+    "sshPrivateKey",
+    (v) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v),
+    () =>
       'is not a PEM or OpenSSH private key. Set it from the file: pulumi config set --secret sshPrivateKey -- "$(cat <key>)"',
-    );
-  }
+  );
+  const user = r.matching(
+    "sshUser",
+    (v) => /^[a-z_][a-z0-9_-]{0,31}$/.test(v),
+    (v) => `${JSON.stringify(v)} is not a Linux user name.`,
+  );
+  const jumpHost = r.matching(
+    "jumpHost",
+    (v) => /^[A-Za-z0-9.-]+$/.test(v),
+    (v) => `${JSON.stringify(v)} is not a host name or IPv4 address (no user@ or :port).`,
+  );
+  const privateKey = key === undefined ? undefined : new SecretText(key);
+  return { user, privateKey, privateKeyPath: keyPath, jumpHost };
+}
 
-  const sshUser = text("sshUser");
-  if (sshUser !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(sshUser)) {
-    fail("sshUser", `${JSON.stringify(sshUser)} is not a Linux user name.`);
-  }
-  const jumpHost = text("jumpHost");
-  if (jumpHost !== undefined && !/^[A-Za-z0-9.-]+$/.test(jumpHost)) {
-    fail(
-      "jumpHost",
-      `${JSON.stringify(jumpHost)} is not a host name or IPv4 address (no user@ or :port).`,
-    );
-  }
-
-  const operatorApiServerUrl = text("operatorApiServerUrl");
-  if (operatorApiServerUrl !== undefined && !isApiServerUrl(operatorApiServerUrl)) {
-    fail(
-      "operatorApiServerUrl",
-      `${JSON.stringify(operatorApiServerUrl)} is not https://<host>[:<port>] (no path).`,
-    );
-  }
-
-  const keySize = oneOf("keySize", KEY_SIZES, CONFIG_KEYS.keySize.default);
-  const validityHours = integer("validityHours", 24, 24 * 366 * 100);
-  const earlyRenewalHours = integer("earlyRenewalHours", 0, 24 * 366 * 100);
+/** Key size and lifetimes of the new PKI. */
+function pkiSettings(r: ConfigReader) {
+  const keySize = r.oneOf("keySize", KEY_SIZES, CONFIG_KEYS.keySize.default);
+  const validityHours = r.integer("validityHours", 24, 24 * 366 * 100);
+  const earlyRenewalHours = r.integer("earlyRenewalHours", 0, 24 * 366 * 100);
   if (earlyRenewalHours >= validityHours) {
-    fail(
+    r.fail(
       "earlyRenewalHours",
       `${earlyRenewalHours} is not below validityHours (${validityHours}): every certificate would be due for renewal at birth.`,
     );
   }
+  return { keySize, validityHours, earlyRenewalHours };
+}
 
-  const rebootStrategy = text("rebootStrategy") ?? "rolling";
-  if (!(REBOOT_STRATEGIES as readonly string[]).includes(rebootStrategy)) {
-    fail(
-      "rebootStrategy",
-      `expected ${REBOOT_STRATEGIES.map((s) => JSON.stringify(s)).join(", ")}, got ${JSON.stringify(rebootStrategy)}.`,
-    );
+/**
+ * maxUnavailable, or agentParallelism, the older name for a count of agents, which still counts:
+ * stacks keep their setting. Pulumi fills unset keys with their defaults: agentParallelism 0 and
+ * maxUnavailable 25% both mean "not set".
+ */
+function maxUnavailable(r: ConfigReader): MaxUnavailable {
+  const fallback = parseMaxUnavailable(DEFAULT_MAX_UNAVAILABLE)!;
+  const legacy = r.text("agentParallelism") === "0" ? undefined : r.text("agentParallelism");
+  const value =
+    r.text("maxUnavailable") === DEFAULT_MAX_UNAVAILABLE ? undefined : r.text("maxUnavailable");
+  if (value === undefined) {
+    return legacy === undefined ? fallback : { count: r.integer("agentParallelism", 1, 100) };
   }
-
-  const action = text("action") ?? "rotate";
-  if (!(ROTATION_ACTIONS as readonly string[]).includes(action)) {
-    fail(
-      "action",
-      `expected ${ROTATION_ACTIONS.map((s) => JSON.stringify(s)).join(", ")}, got ${JSON.stringify(action)}.`,
-    );
+  if (legacy !== undefined) {
+    r.fail("agentParallelism", "replaced by maxUnavailable: set only maxUnavailable.");
   }
-
-  const nodes = text("nodes");
-  if (nodes !== undefined && !(NODE_INVENTORY_SOURCES as readonly string[]).includes(nodes)) {
-    fail(
-      "nodes",
-      `expected ${NODE_INVENTORY_SOURCES.map((s) => JSON.stringify(s)).join(" or ")}, got ${JSON.stringify(nodes)}.`,
-    );
-  }
-
-  const config: RotateConfig = {
-    action: action as RotationAction,
-    cluster: {
-      apiModel: apiModel ?? "",
-      azureDeploy: text("azureDeploy"),
-      nameSuffix,
-      location: text("location"),
-    },
-    ssh: {
-      user: sshUser,
-      privateKey: sshPrivateKey === undefined ? undefined : new SecretText(sshPrivateKey),
-      privateKeyPath: sshPrivateKeyPath,
-      knownHostsPath: text("sshKnownHostsPath"),
-      verifyHostKeys: boolean("sshVerifyHostKeys", true),
-      jumpHost,
-      perDialTimeoutSeconds: integer("sshPerDialTimeoutSeconds", 1, 600),
-    },
-    operatorApiServerUrl,
-    pki: { rotationId: rotationId ?? "", keySize, validityHours, earlyRenewalHours },
-    inventory: {
-      source: (nodes ?? "cluster") as NodeInventorySource,
-      explicit: nodes !== undefined,
-    },
-    rollout: {
-      rebootStrategy: rebootStrategy as RebootStrategy,
-      maxUnavailable: maxUnavailable(),
-      etcdHealthTimeoutSeconds: integer("etcdHealthTimeoutSeconds", 10, 86400),
-      controlPlaneReadyTimeoutSeconds: integer("controlPlaneReadyTimeoutSeconds", 10, 86400),
-      nodeReadyTimeoutSeconds: integer("nodeReadyTimeoutSeconds", 10, 86400),
-      rebootTimeoutSeconds: integer("rebootTimeoutSeconds", 10, 86400),
-    },
-  };
-  if (problems.length > 0) throw new InputError(problems);
-  return config;
+  const parsed = parseMaxUnavailable(value);
+  if (parsed !== undefined) return parsed;
+  r.fail(
+    "maxUnavailable",
+    `expected a number of agents (1 or more) or a percentage of them ("25%"), got ${JSON.stringify(value)}.`,
+  );
+  return fallback;
 }
