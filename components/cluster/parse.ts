@@ -40,67 +40,13 @@ function parseJson(file: string, text: string, what: string): Json {
 }
 
 export function parseCluster(sources: ClusterSources): ClusterModel {
-  const apimodel = parseJson(
-    sources.apiModelFile,
-    sources.apiModelText,
-    "Point config apiModel at the cluster's _output/<dnsPrefix>/ folder or its apimodel.json.",
-  );
+  const apimodel = readApimodel(sources);
   const f = new JsonFields(sources.apiModelFile);
-  if (!isObject(apimodel)) {
-    throw new InputError([`${sources.apiModelFile}: expected a JSON object. ${FROM_OUTPUT}`]);
-  }
-  // Another of aks-engine's files (azuredeploy.json, azuredeploy.parameters.json) parses too; say
-  // which file is wanted rather than list every apimodel field it lacks.
-  if (!isObject(apimodel.properties)) {
-    throw new InputError([
-      `${sources.apiModelFile}: not an AKS Engine apimodel (no "properties" object). Point config apiModel at the cluster's _output/<dnsPrefix>/ folder or its apimodel.json.`,
-    ]);
-  }
-
+  // Read in the order the problems are listed: the cluster's names first, then its layout.
   const nameSuffix = readNameSuffix(sources, f.problems);
-  const location = f.string(
-    apimodel,
-    "location",
-    "Set it to the Azure Stack Hub region (e.g. local).",
-  );
-  const dnsPrefix = f.string(apimodel, "properties.masterProfile.dnsPrefix", FROM_OUTPUT);
-  const adminUsername = f.string(apimodel, "properties.linuxProfile.adminUsername", FROM_OUTPUT);
-  const dnsSuffix = f.string(
-    apimodel,
-    "properties.customCloudProfile.environment.resourceManagerVMDNSSuffix",
-    "This program rotates AKS Engine clusters on Azure Stack Hub (customCloudProfile); " +
-      "public-cloud apimodels put one FQDN per Azure region in the API server certificate, which it does not reproduce.",
-  );
-  const customCloudName =
-    f.optionalString(apimodel, "properties.customCloudProfile.environment.name") ??
-    "AzureStackCloud";
-  const subjectAltNames =
-    f.optionalStringArray(apimodel, "properties.masterProfile.subjectAltNames") ?? [];
-
+  const names = readNames(f, apimodel);
   const masterCount = readMasterCount(f, apimodel);
-  const masterProfile = f.at(apimodel, "properties.masterProfile.availabilityProfile");
-  if (masterProfile !== undefined && masterProfile !== "AvailabilitySet") {
-    f.fail(
-      "properties.masterProfile.availabilityProfile",
-      `${JSON.stringify(masterProfile)} is not supported: only AvailabilitySet masters are (AKS Engine dropped scale-set masters).`,
-    );
-  }
-  const firstIpText = f.string(
-    apimodel,
-    "properties.masterProfile.firstConsecutiveStaticIP",
-    FROM_OUTPUT,
-  );
-  let firstIp: number | undefined;
-  if (firstIpText !== undefined) {
-    firstIp = parseIpv4(firstIpText);
-    if (firstIp === undefined) {
-      f.fail(
-        "properties.masterProfile.firstConsecutiveStaticIP",
-        `${JSON.stringify(firstIpText)} is not an IPv4 address. It is master-0's static IP (default 10.240.255.5).`,
-      );
-    }
-  }
-
+  const firstIp = readMasterLayout(f, apimodel);
   const { serviceCidr, firstServiceIp } = readServiceCidr(f, apimodel);
   const privateCluster =
     f.optionalBoolean(
@@ -109,7 +55,7 @@ export function parseCluster(sources: ClusterSources): ClusterModel {
     ) ?? false;
   const agentPools = readAgentPools(f, apimodel, nameSuffix);
   const currentCertificates = readCurrentCertificates(f, apimodel, masterCount);
-
+  const { location, dnsPrefix, adminUsername, dnsSuffix } = names;
   if (
     f.problems.length > 0 ||
     nameSuffix === undefined ||
@@ -125,7 +71,6 @@ export function parseCluster(sources: ClusterSources): ClusterModel {
   ) {
     throw new InputError(f.problems);
   }
-
   const masters: ClusterNode[] = Array.from({ length: masterCount }, (_, i) => ({
     name: masterName(nameSuffix, i),
     role: "master",
@@ -135,7 +80,6 @@ export function parseCluster(sources: ClusterSources): ClusterModel {
   const internalLbIp = formatIpv4(addToLastOctet(firstIp, INTERNAL_LB_OFFSET));
   const internalApiServerAddress = masterCount > 1 ? internalLbIp : masters[0].ip!;
   const apiServerFqdn = `${dnsPrefix}.${location}.${dnsSuffix}`;
-
   return {
     sources: {
       apiModel: sources.apiModelFile,
@@ -147,8 +91,8 @@ export function parseCluster(sources: ClusterSources): ClusterModel {
     nameSuffix,
     adminUsername,
     apiServerFqdn,
-    customCloudName,
-    subjectAltNames,
+    customCloudName: names.customCloudName,
+    subjectAltNames: names.subjectAltNames,
     masters,
     agentPools,
     agents: agentPools.flatMap((p) => p.nodes),
@@ -160,6 +104,68 @@ export function parseCluster(sources: ClusterSources): ClusterModel {
     firstServiceIp,
     currentCertificates,
   };
+}
+
+/** apimodel.json as a JSON object with a "properties" object, or one clear problem. */
+function readApimodel(sources: ClusterSources): { [key: string]: Json } {
+  const apimodel = parseJson(
+    sources.apiModelFile,
+    sources.apiModelText,
+    "Point config apiModel at the cluster's _output/<dnsPrefix>/ folder or its apimodel.json.",
+  );
+  if (!isObject(apimodel)) {
+    throw new InputError([`${sources.apiModelFile}: expected a JSON object. ${FROM_OUTPUT}`]);
+  }
+  // Another of aks-engine's files (azuredeploy.json, azuredeploy.parameters.json) parses too; say
+  // which file is wanted rather than list every apimodel field it lacks.
+  if (!isObject(apimodel.properties)) {
+    throw new InputError([
+      `${sources.apiModelFile}: not an AKS Engine apimodel (no "properties" object). Point config apiModel at the cluster's _output/<dnsPrefix>/ folder or its apimodel.json.`,
+    ]);
+  }
+  return apimodel;
+}
+
+/** The cluster's names: region, DNS prefix, admin user, the Azure Stack Hub cloud and SANs. */
+function readNames(f: JsonFields, apimodel: Json) {
+  return {
+    location: f.string(apimodel, "location", "Set it to the Azure Stack Hub region (e.g. local)."),
+    dnsPrefix: f.string(apimodel, "properties.masterProfile.dnsPrefix", FROM_OUTPUT),
+    adminUsername: f.string(apimodel, "properties.linuxProfile.adminUsername", FROM_OUTPUT),
+    dnsSuffix: f.string(
+      apimodel,
+      "properties.customCloudProfile.environment.resourceManagerVMDNSSuffix",
+      "This program rotates AKS Engine clusters on Azure Stack Hub (customCloudProfile); " +
+        "public-cloud apimodels put one FQDN per Azure region in the API server certificate, which it does not reproduce.",
+    ),
+    customCloudName:
+      f.optionalString(apimodel, "properties.customCloudProfile.environment.name") ??
+      "AzureStackCloud",
+    subjectAltNames:
+      f.optionalStringArray(apimodel, "properties.masterProfile.subjectAltNames") ?? [],
+  };
+}
+
+/** Masters in an availability set, master-0 at firstConsecutiveStaticIP: that address. */
+function readMasterLayout(f: JsonFields, apimodel: Json): number | undefined {
+  const masterProfile = f.at(apimodel, "properties.masterProfile.availabilityProfile");
+  if (masterProfile !== undefined && masterProfile !== "AvailabilitySet") {
+    f.fail(
+      "properties.masterProfile.availabilityProfile",
+      `${JSON.stringify(masterProfile)} is not supported: only AvailabilitySet masters are (AKS Engine dropped scale-set masters).`,
+    );
+  }
+  const path = "properties.masterProfile.firstConsecutiveStaticIP";
+  const firstIpText = f.string(apimodel, path, FROM_OUTPUT);
+  if (firstIpText === undefined) return undefined;
+  const firstIp = parseIpv4(firstIpText);
+  if (firstIp === undefined) {
+    f.fail(
+      path,
+      `${JSON.stringify(firstIpText)} is not an IPv4 address. It is master-0's static IP (default 10.240.255.5).`,
+    );
+  }
+  return firstIp;
 }
 
 function readNameSuffix(sources: ClusterSources, problems: string[]): string | undefined {
