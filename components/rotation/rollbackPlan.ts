@@ -8,14 +8,8 @@
 import { sha256Hex } from "../remote";
 import type { InstallPhase } from "./phases";
 import { nodeIndex, type NodeIndex } from "./planNodes";
-import {
-  deliverStep,
-  ids,
-  inBatches,
-  kubeletChains,
-  kubeletRestart,
-  scriptStep,
-} from "./planSteps";
+// The step vocabulary it shares with the rotation.
+import * as vocab from "./planSteps";
 import type { Phase, PlanInput, PlanStep } from "./planTypes";
 
 const ALL_PHASES: readonly InstallPhase[] = ["etcd", "controlplane", "kubelet", "kubeconfig"];
@@ -33,27 +27,31 @@ function restoreStep(
   waitsFor: readonly string[],
 ): PlanStep {
   if (paths.length === 0) throw new Error(`rollback: ${id} has no file to restore`);
-  return scriptStep(id, node, "rollback.sh", { args: ["restore", ...paths], waitsFor });
+  return vocab.scriptStep(id, node, "rollback.sh", { args: ["restore", ...paths], waitsFor });
 }
 
 export function rollbackPhases(input: PlanInput): Phase[] {
   const ix = nodeIndex(input);
   const check = ix.all.flatMap((n) => [
-    deliverStep(`rollback-${n}-deliver`, n),
-    scriptStep(`rollback-${n}-check`, n, "rollback.sh", {
+    vocab.deliverStep(`rollback-${n}-deliver`, n),
+    vocab.scriptStep(`rollback-${n}-check`, n, "rollback.sh", {
       args: ["check", ...ix.pathsByPhase(n, ALL_PHASES)],
       waitsFor: [`rollback-${n}-deliver`],
     }),
   ]);
-  const etcd = etcdRestore(ix, input, ids(check.filter((s) => s.id.endsWith("-check"))));
-  const cp = controlPlaneRestore(ix, input, ids(etcd.filter((s) => s.id.endsWith("-etcdhealth"))));
-  const kubelet = kubeletRestore(ix, input, ids(cp.filter((s) => s.id.endsWith("-cpready"))));
+  const etcd = etcdRestore(ix, input, vocab.ids(check.filter((s) => s.id.endsWith("-check"))));
+  const cp = controlPlaneRestore(
+    ix,
+    input,
+    vocab.ids(etcd.filter((s) => s.id.endsWith("-etcdhealth"))),
+  );
+  const kubelet = kubeletRestore(ix, input, vocab.ids(cp.filter((s) => s.id.endsWith("-cpready"))));
   return [
     { name: "gate", steps: check },
     { name: "etcd", steps: etcd },
     { name: "controlplane", steps: cp },
     { name: "kubelet", steps: kubelet },
-    ...tailRestore(ix, input, ids(kubelet.filter((s) => s.id.endsWith("-kubeletready")))),
+    ...tailRestore(ix, input, vocab.ids(kubelet.filter((s) => s.id.endsWith("-kubeletready")))),
   ];
 }
 
@@ -62,12 +60,14 @@ function etcdRestore(ix: NodeIndex, input: PlanInput, after: string[]): PlanStep
     restoreStep(`rollback-${m}-etcdrestore`, m, ix.pathsByPhase(m, ["etcd"]), after),
   );
   const restarted = ix.masters.map((m) =>
-    scriptStep(`rollback-${m}-etcdrestart`, m, "restart-etcd.sh", { waitsFor: ids(restored) }),
+    vocab.scriptStep(`rollback-${m}-etcdrestart`, m, "restart-etcd.sh", {
+      waitsFor: vocab.ids(restored),
+    }),
   );
   const healthy = ix.masters.map((m) =>
-    scriptStep(`rollback-${m}-etcdhealth`, m, "wait-etcd-healthy.sh", {
+    vocab.scriptStep(`rollback-${m}-etcdhealth`, m, "wait-etcd-healthy.sh", {
       args: [String(input.rollout.etcdHealthTimeoutSeconds)],
-      waitsFor: ids(restarted),
+      waitsFor: vocab.ids(restarted),
     }),
   );
   return [...restored, ...restarted, ...healthy];
@@ -89,18 +89,18 @@ function controlPlaneRestore(ix: NodeIndex, input: PlanInput, after: string[]): 
     if (m === ix.master0) {
       beforeRestart = `rollback-${m}-frontproxy`;
       steps.push(
-        scriptStep(beforeRestart, m, "frontproxy.sh", {
+        vocab.scriptStep(beforeRestart, m, "frontproxy.sh", {
           args: ["--installed"],
           waitsFor: [restore.id],
         }),
       );
     }
     steps.push(
-      scriptStep(`rollback-${m}-cprestart`, m, "restart-control-plane.sh", {
+      vocab.scriptStep(`rollback-${m}-cprestart`, m, "restart-control-plane.sh", {
         args: [String(timeout)],
         waitsFor: [beforeRestart],
       }),
-      scriptStep(`rollback-${m}-cpready`, m, "wait-apiserver.sh", {
+      vocab.scriptStep(`rollback-${m}-cpready`, m, "wait-apiserver.sh", {
         args: [String(timeout)],
         waitsFor: [`rollback-${m}-cprestart`],
         timeoutSeconds: timeout + 60,
@@ -120,9 +120,9 @@ function kubeletRestore(ix: NodeIndex, input: PlanInput, after: string[]): PlanS
         : [];
     const ids = { restart: `rollback-${n}-kubeletrestart`, ready: `rollback-${n}-kubeletready` };
     const waitsFor = restore.length > 0 ? [restore[0].id] : gate;
-    return [...restore, ...kubeletRestart(ids, gateOf, n, { waitsFor })];
+    return [...restore, ...vocab.kubeletRestart(ids, gateOf, n, { waitsFor })];
   };
-  return inBatches(kubeletChains(ix, input.rollout.maxUnavailable), after, nodeSteps);
+  return vocab.inBatches(vocab.kubeletChains(ix, input.rollout.maxUnavailable), after, nodeSteps);
 }
 
 /** kube-proxy, the admin kubeconfigs, tokens and workloads, verification, apimodel.json. */
@@ -130,7 +130,7 @@ function tailRestore(ix: NodeIndex, input: PlanInput, after: string[]): Phase[] 
   const m0 = ix.master0;
   const token = rollbackToken(input.rotationId);
   const timeout = String(input.rollout.nodeReadyTimeoutSeconds);
-  const kubeProxy = scriptStep(`rollback-${m0}-kubeproxy`, m0, "rollout-restart.sh", {
+  const kubeProxy = vocab.scriptStep(`rollback-${m0}-kubeproxy`, m0, "rollout-restart.sh", {
     args: [token, "kube-system/daemonset/kube-proxy", timeout],
     waitsFor: after,
   });
@@ -148,15 +148,15 @@ function tailRestore(ix: NodeIndex, input: PlanInput, after: string[]): Phase[] 
     waitsFor: [kubeProxy.id],
     triggers: [],
   });
-  const tokens = scriptStep(`rollback-${m0}-tokens`, m0, "reissue-sa-tokens.sh", {
-    waitsFor: ids(kubeconfigs),
+  const tokens = vocab.scriptStep(`rollback-${m0}-tokens`, m0, "reissue-sa-tokens.sh", {
+    waitsFor: vocab.ids(kubeconfigs),
   });
-  const workloads = scriptStep(`rollback-${m0}-workloads`, m0, "rollout-restart.sh", {
+  const workloads = vocab.scriptStep(`rollback-${m0}-workloads`, m0, "rollout-restart.sh", {
     args: [token, "all", timeout],
     waitsFor: [tokens.id],
   });
   const verified = ix.all.map((n) =>
-    scriptStep(`rollback-${n}-verify`, n, "rollback.sh", {
+    vocab.scriptStep(`rollback-${n}-verify`, n, "rollback.sh", {
       args: ["verify", ...ix.pathsByPhase(n, ALL_PHASES)],
       waitsFor: [workloads.id],
     }),
@@ -165,7 +165,7 @@ function tailRestore(ix: NodeIndex, input: PlanInput, after: string[]): Phase[] 
     id: "rollback-local-apimodel",
     node: "local",
     run: { kind: "restoreLocal", file: "apimodel" },
-    waitsFor: ids(verified),
+    waitsFor: vocab.ids(verified),
     triggers: [],
   };
   return [
