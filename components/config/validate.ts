@@ -5,9 +5,11 @@ import {
   CONFIG_KEYS,
   KEY_SIZES,
   REBOOT_STRATEGIES,
+  ROTATION_MODES,
   ROTATION_ACTIONS,
   type ConfigKeyName,
   type RebootStrategy,
+  type RotationMode,
   type RotationAction,
 } from "./schema";
 import { isApiServerUrl } from "./apiServerUrl";
@@ -63,6 +65,8 @@ export interface RotateConfig {
     readonly earlyRenewalHours: number;
   };
   readonly rollout: {
+    /** cutover (default) or staged: the CA trusted side by side, no API downtime. */
+    readonly rotationMode?: RotationMode;
     readonly rebootStrategy: RebootStrategy;
     /** Agents whose kubelet restarts, or who reboot, at once (kubelets: masters all together). */
     readonly maxUnavailable: MaxUnavailable;
@@ -232,6 +236,14 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     );
   }
 
+  const rotationMode = text("rotationMode") ?? "cutover";
+  if (!(ROTATION_MODES as readonly string[]).includes(rotationMode)) {
+    fail(
+      "rotationMode",
+      `expected ${ROTATION_MODES.map((s) => JSON.stringify(s)).join(", ")}, got ${JSON.stringify(rotationMode)}.`,
+    );
+  }
+
   const action = text("action") ?? "rotate";
   if (!(ROTATION_ACTIONS as readonly string[]).includes(action)) {
     fail(
@@ -260,6 +272,8 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     operatorApiServerUrl,
     pki: { rotationId: rotationId ?? "", keySize, validityHours, earlyRenewalHours },
     rollout: {
+      // Left out when cutover, so a cut-over stack's rollout is what it was before staged existed.
+      ...(rotationMode === "staged" ? { rotationMode: "staged" as const } : {}),
       rebootStrategy: rebootStrategy as RebootStrategy,
       maxUnavailable: maxUnavailable(),
       etcdHealthTimeoutSeconds: integer("etcdHealthTimeoutSeconds", 10, 86400),
