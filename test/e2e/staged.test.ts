@@ -1,0 +1,167 @@
+// End to end, issue 15: a staged rotation (rotationMode "staged") on a fresh lab, then a cut-over
+// on the same cluster, each with Probe A (test/e2e/probe/probeA.ts) running from before the first
+// step to after the last. The staged run must show 0 failed requests (a request may retry 3 times
+// within 5 s); both leave the same files with the same modes and owners, the controller-manager's
+// flags as AKS Engine sets them, and pass the program's own verification (verify-cluster.sh).
+// Figures: .work/e2e-staged-probe.json. Run: `npm run test:e2e -- --grep staged` in the lab lock.
+import { strict as assert } from "node:assert";
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileFacts, privateDir } from "./support/cluster";
+import { expectedFiles } from "./support/expected";
+import { freshLab, inventory, labDown, rootScript, type LabNode } from "./support/lab";
+import { certificatesOutput, createStack, setConfig, up } from "./support/pulumi";
+import { phaseMarks, report } from "./probe/report";
+import type { Attempt } from "./probe/probeA";
+import { repoRoot } from "../support/proc";
+
+const STAGED_CA = "/etc/kubernetes/rotate-certs/certs/etc/kubernetes/certs/ca.crt";
+const FIGURES = path.join(repoRoot, ".work", "e2e-staged-probe.json");
+const ILB = "https://10.240.255.15";
+
+/** The probe's credentials: a bootstrap token that may read and patch one ConfigMap. */
+const PROBE_SETUP = `kubectl --kubeconfig /var/lib/kubelet/kubeconfig apply -f - <<'YAML'
+apiVersion: v1
+kind: Secret
+metadata: {name: bootstrap-token-probea, namespace: kube-system}
+type: bootstrap.kubernetes.io/token
+stringData: {token-id: probea, token-secret: 0123456789abcdef, usage-bootstrap-authentication: "true", auth-extra-groups: "system:bootstrappers:probe"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: probe-a, namespace: default}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: probe-a, namespace: default}
+rules: [{apiGroups: [""], resources: [configmaps], resourceNames: [probe-a], verbs: [get, patch]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: probe-a, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: probe-a}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:bootstrappers:probe"}]
+YAML`;
+
+/** Path, mode and owner of every file under certs/ and the signer copy, and the signer flags. */
+const LAYOUT = `find /etc/kubernetes/certs /etc/kubernetes/rotate-certs/signer -type f \\
+  -printf '%p %m %u:%g\\n' 2>/dev/null | sort
+grep -o -- '--cluster-signing-[a-z]*-file=[^ "]*' /etc/kubernetes/kube-controller-manager.env || true`;
+
+describe("staged rotation on the lab cluster (rotationMode staged)", function () {
+  this.bail(true);
+  const tmp = privateDir("aks-staged-");
+  const bundle = path.join(tmp.dir, "ca.pem");
+  const token = path.join(tmp.dir, "token");
+  const figures: Record<string, unknown> = {};
+  let nodes: readonly LabNode[] = [];
+  let m0 = "";
+
+  before(async function () {
+    this.timeout(1_800_000);
+    await freshLab();
+    nodes = inventory().nodes;
+    m0 = nodes.find((n) => n.role === "master" && n.index === 0)!.name;
+    await createStack({
+      rotationId: "s1",
+      rotationMode: "staged",
+      keySize: "2048",
+      rebootStrategy: "none",
+      etcdHealthTimeoutSeconds: "120",
+      controlPlaneReadyTimeoutSeconds: "300",
+      nodeReadyTimeoutSeconds: "300",
+    });
+    await rootScript(m0, PROBE_SETUP);
+    fs.writeFileSync(token, "probea.0123456789abcdef\n");
+    fs.copyFileSync(path.join(repoRoot, ".work", "lab", "pki", "ca.crt"), bundle);
+  });
+  after(async () => {
+    tmp.cleanup();
+    await labDown();
+  });
+
+  /** `pulumi up` with Probe A running around it; the probe's report, per phase. */
+  async function probedUp(name: string) {
+    const log = path.join(tmp.dir, `${name}.jsonl`);
+    const probe = spawn("npx", ["tsx", "test/e2e/probe/probeA.ts", ILB, bundle, token, log], {
+      cwd: repoRoot,
+      stdio: "ignore",
+    });
+    const feeder = setInterval(() => void trustStagedCa(), 3000);
+    await new Promise((r) => setTimeout(r, 5000));
+    const started = Date.now() / 1000;
+    // Every progress line stamped as it arrives: the phases of the probe's report.
+    const stamped: string[] = [];
+    const r = await up([], {
+      timeoutMs: 1_800_000,
+      onLine: (l) => stamped.push(`${Date.now() / 1000} ${l}`),
+    });
+    const seconds = Date.now() / 1000 - started;
+    clearInterval(feeder);
+    await stop(probe);
+    assert.equal(r.code, 0, `pulumi up (${name}) exited ${r.code}:\n${r.stdout.slice(-6000)}`);
+    const attempts = fs
+      .readFileSync(log, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Attempt);
+    const upLog = stamped.join("\n");
+    figures[name] = { upSeconds: Math.round(seconds), ...report(attempts, phaseMarks(upLog)) };
+    fs.writeFileSync(FIGURES, JSON.stringify(figures, null, 1) + "\n");
+    return figures[name] as ReturnType<typeof report>;
+  }
+
+  /** Appends the staged new CA to the probe's bundle once it exists (the operator's hand-out). */
+  async function trustStagedCa(): Promise<void> {
+    const pem = await rootScript(m0, `cat ${STAGED_CA} 2>/dev/null || true`).catch(() => "");
+    const body = pem.split("\n")[1];
+    if (body && !fs.readFileSync(bundle, "utf8").includes(body)) fs.appendFileSync(bundle, pem);
+  }
+
+  it("rotates staged with 0 failed requests through the internal load balancer", async function () {
+    this.timeout(1_800_000);
+    const r = await probedUp("staged");
+    assert.equal(r.failedRequests, 0, JSON.stringify(r, null, 1));
+  });
+
+  it("leaves AKS Engine's files, modes, owners and signer flags, nothing of the staging", async () => {
+    await assertLayout();
+  });
+
+  it("then a cut-over on the same cluster leaves the same layout (its outage measured)", async function () {
+    this.timeout(1_800_000);
+    await setConfig("rotationMode", "cutover");
+    await setConfig("rotationId", "c1");
+    await probedUp("cutover");
+    await assertLayout();
+  });
+
+  async function assertLayout(): Promise<void> {
+    const certs = await certificatesOutput();
+    for (const n of nodes) {
+      const want = expectedFiles(n);
+      const lines = want.map((f) => `${f.path} ${f.mode} ${f.owner}`).sort();
+      const flags =
+        n.role === "master"
+          ? [
+              "--cluster-signing-cert-file=/etc/kubernetes/certs/ca.crt",
+              "--cluster-signing-key-file=/etc/kubernetes/certs/ca.key",
+            ]
+          : [];
+      assert.deepEqual((await rootScript(n.name, LAYOUT)).trim().split("\n"), [...lines, ...flags]);
+      const facts = await fileFacts(n.name, ["/etc/kubernetes/certs/ca.crt"]);
+      assert.equal(
+        facts.get("/etc/kubernetes/certs/ca.crt")?.fingerprint,
+        certs.ca.fingerprintSha256,
+      );
+    }
+  }
+});
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.on("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
