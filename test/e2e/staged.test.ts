@@ -14,7 +14,7 @@ import { freshLab, inventory, labDown, rootScript, type LabNode } from "./suppor
 import { certificatesOutput, createStack, setConfig, up } from "./support/pulumi";
 import { phaseMarks, report } from "./probe/report";
 import type { Attempt } from "./probe/probeA";
-import { repoRoot } from "../support/proc";
+import { killGroup, repoRoot } from "../support/proc";
 
 const STAGED_CA = "/etc/kubernetes/rotate-certs/certs/etc/kubernetes/certs/ca.crt";
 const FIGURES = path.join(repoRoot, ".work", "e2e-staged-probe.json");
@@ -84,9 +84,12 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
   /** `pulumi up` with Probe A running around it; the probe's report, per phase. */
   async function probedUp(name: string) {
     const log = path.join(tmp.dir, `${name}.jsonl`);
-    const probe = spawn("npx", ["tsx", "test/e2e/probe/probeA.ts", ILB, bundle, token, log], {
+    // Its own process group, ended as a whole (npx would not pass a signal on).
+    const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
+    const probe = spawn(tsx, ["test/e2e/probe/probeA.ts", ILB, bundle, token, log], {
       cwd: repoRoot,
       stdio: "ignore",
+      detached: true,
     });
     const feeder = setInterval(() => void trustStagedCa(), 3000);
     await new Promise((r) => setTimeout(r, 5000));
@@ -125,8 +128,9 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     assert.equal(r.failedRequests, 0, JSON.stringify(r, null, 1));
   });
 
+  let stagedLayout: Record<string, string[]> = {};
   it("leaves AKS Engine's files, modes, owners and signer flags, nothing of the staging", async () => {
-    await assertLayout();
+    stagedLayout = await assertLayout();
   });
 
   it("then a cut-over on the same cluster leaves the same layout (its outage measured)", async function () {
@@ -134,34 +138,48 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     await setConfig("rotationMode", "cutover");
     await setConfig("rotationId", "c1");
     await probedUp("cutover");
-    await assertLayout();
+    assert.deepEqual(await assertLayout(), stagedLayout);
   });
 
-  async function assertLayout(): Promise<void> {
+  /**
+   * Every node's layout (path, mode, owner under certs/ and the signer copy; the signer flags),
+   * checked against AKS Engine's (expected.ts: each file there, no signer copy, the flags at
+   * certs/ca.*) and ca.crt the stack's new CA alone. Returns the layouts for comparison.
+   */
+  async function assertLayout(): Promise<Record<string, string[]>> {
     const certs = await certificatesOutput();
+    const layouts: Record<string, string[]> = {};
     for (const n of nodes) {
-      const want = expectedFiles(n);
-      const lines = want.map((f) => `${f.path} ${f.mode} ${f.owner}`).sort();
-      const flags =
+      const got = (await rootScript(n.name, LAYOUT)).trim().split("\n");
+      for (const f of expectedFiles(n))
+        assert.ok(got.includes(`${f.path} ${f.mode} ${f.owner}`), `${n.name}: ${f.path}`);
+      assert.ok(!got.some((l) => l.includes("rotate-certs/signer")), `${n.name}: signer copy left`);
+      const flags = got.filter((l) => l.startsWith("--cluster-signing"));
+      const want =
         n.role === "master"
-          ? [
-              "--cluster-signing-cert-file=/etc/kubernetes/certs/ca.crt",
-              "--cluster-signing-key-file=/etc/kubernetes/certs/ca.key",
-            ]
+          ? ["cert-file=/etc/kubernetes/certs/ca.crt", "key-file=/etc/kubernetes/certs/ca.key"]
           : [];
-      assert.deepEqual((await rootScript(n.name, LAYOUT)).trim().split("\n"), [...lines, ...flags]);
+      assert.deepEqual(
+        flags,
+        want.map((w) => `--cluster-signing-${w}`),
+        n.name,
+      );
       const facts = await fileFacts(n.name, ["/etc/kubernetes/certs/ca.crt"]);
+      const ca = await rootScript(n.name, "grep -c BEGIN /etc/kubernetes/certs/ca.crt");
+      assert.equal(ca.trim(), "1", `${n.name}: ca.crt holds one certificate`);
       assert.equal(
         facts.get("/etc/kubernetes/certs/ca.crt")?.fingerprint,
         certs.ca.fingerprintSha256,
       );
+      layouts[n.name] = got;
     }
+    return layouts;
   }
 });
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     child.on("exit", () => resolve());
-    child.kill("SIGTERM");
+    killGroup(child, "SIGTERM");
   });
 }

@@ -10,7 +10,15 @@ cd "$(dirname "$0")/../../.." || exit 1
 out=.work/probe
 rm -rf "$out" && mkdir -p "$out"
 stack=lab-staged
-trap 'kill "${probe_pid:-0}" "${feeder_pid:-0}" 2>/dev/null; rm -f Pulumi.$stack.yaml; npm run --silent lab -- down >"$out/lab-down.log" 2>&1' EXIT
+trap 'stop_probe; [ -z "${feeder_pid:-}" ] || kill "$feeder_pid" 2>/dev/null; rm -f Pulumi.$stack.yaml; npm run --silent lab -- down >"$out/lab-down.log" 2>&1' EXIT
+# The probe runs in its own process group (setsid), ended as a whole; only ever that group.
+stop_probe() {
+  if [ -n "${probe_pid:-}" ]; then
+    kill -TERM -- "-$probe_pid" 2>/dev/null
+    wait "$probe_pid" 2>/dev/null
+    probe_pid=
+  fi
+}
 log() { printf '%s %s\n' "$(date -u +%T)" "$*" | tee -a "$out/session.log"; }
 
 log "lab up"
@@ -73,7 +81,9 @@ run() { # run NAME MODE ROTATION_ID
   pulumi config set rotationMode "$mode" --stack $stack
   pulumi config set rotationId "$rid" --stack $stack
   pulumi preview --stack $stack >"$out/$name-preview.log" 2>&1
-  npx tsx test/e2e/probe/probeA.ts https://10.240.255.15 "$out/ca.pem" "$out/token" "$out/$name-probe.jsonl" &
+  # Its own process group, ended as a whole (npx would not pass the signal on).
+  setsid node_modules/.bin/tsx test/e2e/probe/probeA.ts https://10.240.255.15 "$out/ca.pem" \
+    "$out/token" "$out/$name-probe.jsonl" &
   probe_pid=$!
   sleep 5
   log "$name: pulumi up ($mode, rotationId $rid)"
@@ -84,7 +94,7 @@ run() { # run NAME MODE ROTATION_ID
   local rc=${PIPESTATUS[0]}
   log "$name: pulumi up exited $rc after $((SECONDS - t0)) s"
   sleep 5
-  kill -TERM "$probe_pid"; wait "$probe_pid" 2>/dev/null
+  stop_probe
   npx tsx test/e2e/probe/report.ts "$out/$name-probe.jsonl" "$out/$name-up.log" >"$out/$name-report.json"
   listing >"$out/$name-files.txt"
   return "$rc"
