@@ -205,6 +205,22 @@ describe("staged rotation plan (pure)", () => {
     }
   });
 
+  it("rollback of a staged rotation points the signer flags back before each control plane restarts", () => {
+    const cluster = fixtureCluster("three-masters");
+    for (const staged of [true, false]) {
+      const { input } = plan(cluster, { count: 1 }, staged);
+      const steps = planSteps(planRotation(input, "rollback"));
+      for (const m of cluster.masters.map((x) => x.name)) {
+        const signer = steps.find((s) => s.id === `rollback-${m}-signer`);
+        assert.equal(signer !== undefined, staged, m);
+        if (staged) {
+          assert.deepEqual(signer!.run, { kind: "script", script: "signer.sh", args: ["final"] });
+          assert.ok(before(steps, `rollback-${m}-cprestart`).has(signer!.id));
+        }
+      }
+    }
+  });
+
   it("the cut-over plan is untouched by the staged mode's existence", () => {
     const cluster = fixtureCluster("three-masters");
     const cut = plan(cluster, { count: 1 }, false);
