@@ -11,10 +11,18 @@ import * as path from "node:path";
 import { fileFacts, privateDir } from "./support/cluster";
 import { expectedFiles } from "./support/expected";
 import { freshLab, inventory, labDown, rootScript, type LabNode } from "./support/lab";
-import { certificatesOutput, createStack, setConfig, up } from "./support/pulumi";
+import {
+  certificatesOutput,
+  createStack,
+  pulumi,
+  setConfig,
+  STACK,
+  stateCertificates,
+  up,
+} from "./support/pulumi";
 import { phaseMarks, report } from "./probe/report";
 import type { Attempt } from "./probe/probeA";
-import { killGroup, repoRoot } from "../support/proc";
+import { killGroup, killTree, repoRoot, type RunResult } from "../support/proc";
 
 const STAGED_CA = "/etc/kubernetes/rotate-certs/certs/etc/kubernetes/certs/ca.crt";
 const FIGURES = path.join(repoRoot, ".work", "e2e-staged-probe.json");
@@ -82,7 +90,10 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
   });
 
   /** `pulumi up` with Probe A running around it; the probe's report, per phase. */
-  async function probedUp(name: string) {
+  async function probedUp(
+    name: string,
+    runUp: (onLine: (l: string) => void) => Promise<RunResult> = plainUp,
+  ) {
     const log = path.join(tmp.dir, `${name}.jsonl`);
     // Its own process group, ended as a whole (npx would not pass a signal on).
     const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
@@ -96,10 +107,7 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     const started = Date.now() / 1000;
     // Every progress line stamped as it arrives: the phases of the probe's report.
     const stamped: string[] = [];
-    const r = await up([], {
-      timeoutMs: 1_800_000,
-      onLine: (l) => stamped.push(`${Date.now() / 1000} ${l}`),
-    });
+    const r = await runUp((l) => stamped.push(`${Date.now() / 1000} ${l}`));
     const seconds = Date.now() / 1000 - started;
     clearInterval(feeder);
     await stop(probe);
@@ -141,6 +149,31 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     assert.deepEqual(await assertLayout(), stagedLayout);
   });
 
+  it("a staged rotation killed inside P1 and inside P3 converges with the same certificates, 0 failed requests", async function () {
+    this.timeout(1_800_000);
+    await setConfig("rotationMode", "staged");
+    await setConfig("rotationId", "s2");
+    let first: Record<string, string> = {};
+    const kills: string[] = [];
+    const r = await probedUp("staged-interrupted", async (onLine) => {
+      // SIGKILL to the CLI and all it started (a crash), once master-1 is inside P1, then P3.
+      for (const when of [/trust-\S+-1-bundle created/, /leaves-\S+-1-leaves created/]) {
+        const k = await killedUp(when, onLine);
+        assert.ok(k.fired, `the run ended before ${String(when)}:\n${k.r.stdout.slice(-3000)}`);
+        kills.push(`${String(when)}: exit ${k.r.code ?? k.r.signal}`);
+        if (Object.keys(first).length === 0) first = await stateCertificates();
+        await pulumi(["cancel", "--yes", "--non-interactive", "--stack", STACK]);
+      }
+      return up([], { timeoutMs: 1_800_000, onLine });
+    });
+    console.log(`      kills: ${kills.join("; ")}`);
+    const now = await stateCertificates();
+    for (const [name, pem] of Object.entries(first))
+      assert.equal(now[name], pem, `${name} re-issued`);
+    assert.equal(r.failedRequests, 0, JSON.stringify(r, null, 1));
+    assert.deepEqual(await assertLayout(), stagedLayout);
+  });
+
   /**
    * Every node's layout (path, mode, owner under certs/ and the signer copy; the signer flags),
    * checked against AKS Engine's (expected.ts: each file there, no signer copy, the flags at
@@ -176,6 +209,24 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     return layouts;
   }
 });
+
+const plainUp = (onLine: (l: string) => void) => up([], { timeoutMs: 1_800_000, onLine });
+
+/** `pulumi up`, SIGKILLed with everything it started when a line matches `when`. */
+async function killedUp(when: RegExp, onLine: (l: string) => void) {
+  let fired = false;
+  const r = await up([], {
+    timeoutMs: 1_800_000,
+    detached: true,
+    onLine: (line, child) => {
+      onLine(line);
+      if (fired || !when.test(line)) return;
+      fired = true;
+      killTree(child, "SIGKILL");
+    },
+  });
+  return { r, fired };
+}
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
