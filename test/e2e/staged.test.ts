@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileFacts, privateDir } from "./support/cluster";
 import { expectedFiles } from "./support/expected";
-import { freshLab, inventory, labDown, rootScript, type LabNode } from "./support/lab";
+import { freshLab, inventory, labDown, rootScript, ssh, type LabNode } from "./support/lab";
 import {
   certificatesOutput,
   createStack,
@@ -141,6 +141,13 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     stagedLayout = await assertLayout();
   });
 
+  // Recorded here, asserted by the last test, so a failure does not stop the runs after it.
+  let endChecks: string[] = [];
+  it("runs the end checks after the staged rotation (asserted last)", async function () {
+    this.timeout(300_000);
+    endChecks = await oldCaGone();
+  });
+
   it("then a cut-over on the same cluster leaves the same layout (its outage measured)", async function () {
     this.timeout(1_800_000);
     await setConfig("rotationMode", "cutover");
@@ -173,6 +180,38 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     assert.equal(r.failedRequests, 0, JSON.stringify(r, null, 1));
     assert.deepEqual(await assertLayout(), stagedLayout);
   });
+
+  it("after the staged rotation the old CA and old credentials were refused and found nowhere", () => {
+    assert.ok(endChecks.length > 10, endChecks.join("\n"));
+    assert.deepEqual(
+      endChecks.filter((l) => !l.startsWith("ok ")),
+      [],
+      endChecks.join("\n"),
+    );
+  });
+
+  /** The end checks (probe/end-checks.sh on master-0, each node's files, apimodel.json). */
+  async function oldCaGone(): Promise<string[]> {
+    const ips = nodes.filter((n) => n.role === "master").map((n) => n.ip);
+    const script = fs.readFileSync(path.join(repoRoot, "test/e2e/probe/end-checks.sh"), "utf8");
+    const r = await ssh(m0, `sudo -n bash -s 10.240.255.15 ${ips.join(" ")}`, script);
+    const lines = r.stdout.trim().split("\n").filter(Boolean);
+    const oldCa = (await rootScript(m0, "sed -n 2p /etc/kubernetes/certs.bak/ca.crt")).trim();
+    assert.equal(oldCa.length, 64);
+    for (const n of nodes) {
+      const found = await rootScript(
+        n.name,
+        `grep -rlF '${oldCa}' /etc/kubernetes /var/lib/kubelet /home/azureuser/.kube \
+          --exclude-dir=certs.bak --exclude-dir=rotate-certs 2>/dev/null || true`,
+      );
+      lines.push(
+        `${found.trim() === "" ? "ok" : "FAIL"} old CA in no file of ${n.name} ${found.trim()}`,
+      );
+    }
+    const apimodel = fs.readFileSync(path.join(repoRoot, "_output/aks-lab/apimodel.json"), "utf8");
+    lines.push(`${apimodel.includes(oldCa) ? "FAIL" : "ok"} old CA not in apimodel.json`);
+    return lines;
+  }
 
   /**
    * Every node's layout (path, mode, owner under certs/ and the signer copy; the signer flags),
