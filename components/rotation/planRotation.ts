@@ -39,11 +39,12 @@ export interface NodeRotationPlan {
 
 /**
  * Per phase, the steps about `node`, wherever they run: ids are `<word>-<node>-<step>`; the word
- * is kept when it is not the phase's name (`deliver-scripts` in phase gate).
+ * is kept when it is not the phase's name (`deliver-scripts` in phase gate). Keys are numbered
+ * (`03 trust`): the CLI shows an object's keys sorted, and the phases must read in order.
  */
 export function nodePhases(node: string, phases: readonly Phase[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const p of phases) {
+  for (const [i, p] of phases.entries()) {
     const own: string[] = [];
     for (const s of p.steps) {
       const word = s.id.slice(0, s.id.indexOf("-"));
@@ -52,7 +53,7 @@ export function nodePhases(node: string, phases: readonly Phase[]): Record<strin
       const step = rest.slice(node.length + 1);
       own.push(word === p.name ? step : `${word}-${step}`);
     }
-    if (own.length > 0) out[p.name] = own;
+    if (own.length > 0) out[`${String(i + 1).padStart(2, "0")} ${p.name}`] = own;
   }
   return out;
 }

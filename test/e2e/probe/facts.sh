@@ -5,7 +5,8 @@
 #   flock /tmp/aks-lab-turn.lock bash -c 'npm run lab -- up && bash test/e2e/probe/facts.sh; npm run lab -- down'
 set -uo pipefail
 cd "$(dirname "$0")/../../.." || exit 1
-m=k8s-master-$(jq -r .nameSuffix .work/lab/nodes.json)-1
+suffix=$(jq -r .nameSuffix .work/lab/nodes.json)
+m=k8s-master-$suffix-1
 on() { bash lab/ssh.sh "$m" sudo bash -s; }
 
 echo "== $m: kube-apiserver flags that name etcd, the CA and apiserver.key"
@@ -17,7 +18,10 @@ on <<<"grep -oE -- '--(trusted-ca-file|peer-trusted-ca-file|listen-client-urls)[
 echo "== units read their flags from EnvironmentFile (re-read at every start)"
 on <<<"systemctl cat kube-controller-manager | grep -E 'EnvironmentFile|ExecStart'"
 
-echo "== the controller-manager with a bundle as --cluster-signing-cert-file"
+echo "== the controller-manager with a bundle as --cluster-signing-cert-file (on the leader)"
+# Only the leader runs the signing controller: the master that holds the lease.
+m=$(on <<<"kubectl --kubeconfig /var/lib/kubelet/kubeconfig -n kube-system get lease kube-controller-manager -o jsonpath='{.spec.holderIdentity}'" | cut -d_ -f1)
+echo "leader: $m"
 on <<'SH'
 set -u
 env=/etc/kubernetes/kube-controller-manager.env
@@ -28,8 +32,9 @@ cp -a "$env" "$d/env"
 sed -i 's#--cluster-signing-cert-file=[^ \\"]*#--cluster-signing-cert-file=/etc/kubernetes/fact-bundle.crt#' "$env"
 since=$(date '+%F %T')
 systemctl restart kube-controller-manager
-sleep 20
-journalctl -u kube-controller-manager --since "$since" --no-pager | grep -iE 'fact-bundle|expected 1 cert|csrsigning|signing' | head -5
+sleep 30
+journalctl -u kube-controller-manager --since "$since" --no-pager | grep -v 'FLAG:' |
+  grep -iE 'fact-bundle|expected 1 cert|csrsigning|signing' | head -8
 echo "active: $(systemctl is-active kube-controller-manager), restarts: $(systemctl show -p NRestarts --value kube-controller-manager)"
 cp -a "$d/env" "$env"
 rm -f /etc/kubernetes/fact-bundle.crt

@@ -93,13 +93,14 @@ describe("staged rotation plan (pure)", () => {
 
       it("who does what in which phase (the preview's per-node phases)", () => {
         const all = nodePlans(input, phases);
+        // Keys "<nn> <phase>", numbered in the plan's order (the CLI sorts keys).
+        const named = (n: string) =>
+          Object.entries(all[n].phases ?? {}).map(([k, v]) => [k.slice(3), v] as const);
         const staged = (n: string) =>
-          Object.fromEntries(
-            Object.entries(all[n].phases ?? {}).filter(([p]) => STAGED_PHASES.includes(p as never)),
-          );
+          Object.fromEntries(named(n).filter(([p]) => STAGED_PHASES.includes(p as never)));
         assert.deepEqual(Object.keys(all[m0].phases ?? {}), [
-          ...["gate", "stage", "trust", "clients", "leaves", "distrust"],
-          ...["serviceaccounts", "verify", "persist"],
+          ...["01 gate", "02 stage", "03 trust", "04 clients", "05 leaves", "06 distrust"],
+          ...["08 serviceaccounts", "09 verify", "10 persist"],
         ]);
         for (const m of ix.masters) {
           const fp = m === m0 ? ["frontproxy"] : [];
