@@ -8,18 +8,10 @@ import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fileFacts, privateDir } from "./support/cluster";
+import { fileFacts, fingerprintOf, privateDir } from "./support/cluster";
 import { expectedFiles } from "./support/expected";
 import { freshLab, inventory, labDown, rootScript, ssh, type LabNode } from "./support/lab";
-import {
-  certificatesOutput,
-  createStack,
-  pulumi,
-  setConfig,
-  STACK,
-  stateCertificates,
-  up,
-} from "./support/pulumi";
+import { certificatesOutput, createStack, pulumi, setConfig, STACK, up } from "./support/pulumi";
 import { phaseMarks, report } from "./probe/report";
 import type { Attempt } from "./probe/probeA";
 import { killGroup, killTree, repoRoot, type RunResult } from "../support/proc";
@@ -146,6 +138,7 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
   it("runs the end checks after the staged rotation (asserted last)", async function () {
     this.timeout(300_000);
     endChecks = await oldCaGone();
+    console.log(endChecks.map((l) => `      ${l}`).join("\n"));
   });
 
   it("then a cut-over on the same cluster leaves the same layout (its outage measured)", async function () {
@@ -160,7 +153,9 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     this.timeout(1_800_000);
     await setConfig("rotationMode", "staged");
     await setConfig("rotationId", "s2");
-    let first: Record<string, string> = {};
+    // The CA the first, killed run staged on master-0: the one the rerun must install. (The state
+    // file on disk may lag behind a killed CLI's journal, so the node is the witness.)
+    let firstCa = "";
     const kills: string[] = [];
     const r = await probedUp("staged-interrupted", async (onLine) => {
       // SIGKILL to the CLI and all it started (a crash), once master-1 is inside P1, then P3.
@@ -168,17 +163,23 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
         const k = await killedUp(when, onLine);
         assert.ok(k.fired, `the run ended before ${String(when)}:\n${k.r.stdout.slice(-3000)}`);
         kills.push(`${String(when)}: exit ${k.r.code ?? k.r.signal}`);
-        if (Object.keys(first).length === 0) first = await stateCertificates();
+        if (firstCa === "") firstCa = await rootScript(m0, `cat ${STAGED_CA}`);
         await pulumi(["cancel", "--yes", "--non-interactive", "--stack", STACK]);
       }
       return up([], { timeoutMs: 1_800_000, onLine });
     });
     console.log(`      kills: ${kills.join("; ")}`);
-    const now = await stateCertificates();
-    for (const [name, pem] of Object.entries(first))
-      assert.equal(now[name], pem, `${name} re-issued`);
+    assert.equal(fingerprintOf(firstCa), (await certificatesOutput()).ca.fingerprintSha256);
     assert.equal(r.failedRequests, 0, JSON.stringify(r, null, 1));
-    assert.deepEqual(await assertLayout(), stagedLayout);
+    const layout = await assertLayout();
+    // Run alone (--grep "killed inside"), there is no earlier staged layout to compare with.
+    if (Object.keys(stagedLayout).length > 0) assert.deepEqual(layout, stagedLayout);
+    const checks = await oldCaGone();
+    console.log(checks.map((l) => `      ${l}`).join("\n"));
+    assert.deepEqual(
+      checks.filter((l) => !l.startsWith("ok ")),
+      [],
+    );
   });
 
   it("after the staged rotation the old CA and old credentials were refused and found nowhere", () => {
