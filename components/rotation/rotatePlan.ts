@@ -82,8 +82,17 @@ export function gatePhase(ix: NodeIndex, input: PlanInput): Phase {
  * The new files to every node's staging area, then a backup of what they replace. The staging is
  * removed once the rotation verified: a later run of a script that reads it stages again first.
  */
-export function stagePhase(ix: NodeIndex, input: PlanInput, after: string[]): Phase {
-  const readsStaging: Word[] = [{ scriptHash: "install.sh" }, { scriptHash: "frontproxy.sh" }];
+export function stagePhase(
+  ix: NodeIndex,
+  input: PlanInput,
+  after: string[],
+  alsoReadStaging: readonly Word[] = [],
+): Phase {
+  const readsStaging: Word[] = [
+    { scriptHash: "install.sh" },
+    { scriptHash: "frontproxy.sh" },
+    ...alsoReadStaging,
+  ];
   const steps = ix.all.flatMap((n) => [
     scriptStep(`stage-${n}-certs`, n, "stage.sh", {
       stdin: "bundle",

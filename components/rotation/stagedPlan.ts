@@ -15,12 +15,19 @@ import { stagedLeaves } from "./stagedLeaves";
 import { pick, scriptMaker, type TurnWork } from "./stagedSteps";
 import { BUNDLED, finals, phaseToken, rollingTurns } from "./stagedTurns";
 
+const STAGED_READERS = ["trust.sh", "signer.sh", "staged-gate.sh"] as const;
 export const STAGED_PHASES = ["trust", "clients", "leaves", "distrust"] as const;
 
 export function stagedPhases(input: PlanInput): Phase[] {
   const ix = nodeIndex(input);
   const gate = gatePhase(ix, input);
-  const stage = stagePhase(ix, input, ids(gate.steps.filter((s) => s.id.startsWith("preflight-"))));
+  // The staged mode's own scripts read the staging too: an edit of one stages again.
+  const stage = stagePhase(
+    ix,
+    input,
+    ids(gate.steps.filter((s) => s.id.startsWith("preflight-"))),
+    STAGED_READERS.map((script) => ({ scriptHash: script })),
+  );
   const trust = trustPhase(ix, input, ids(stage.steps));
   const clients = clientsPhase(ix, input, [trust.steps[trust.steps.length - 1].id]);
   const leaves = stagedLeaves(ix, input, ids(clients.steps));

@@ -222,6 +222,27 @@ describe("staged rotation plan (pure)", () => {
     }
   });
 
+  it("stages again when a staged script that reads the staging changes; the cut-over does not", () => {
+    const cluster = fixtureCluster("three-masters");
+    const n = cluster.masters[0].name;
+    const stageOf = (staged: boolean) =>
+      planSteps(plan(cluster, { count: 1 }, staged).phases).find(
+        (s) => s.id === `stage-${n}-certs`,
+      )!;
+    const hashes = (staged: boolean) =>
+      stageOf(staged).triggers.flatMap((w) =>
+        typeof w === "object" && "scriptHash" in w ? [w.scriptHash] : [],
+      );
+    assert.deepEqual(hashes(false), ["install.sh", "frontproxy.sh"]);
+    assert.deepEqual(hashes(true), [
+      "install.sh",
+      "frontproxy.sh",
+      "trust.sh",
+      "signer.sh",
+      "staged-gate.sh",
+    ]);
+  });
+
   it("the cut-over plan is untouched by the staged mode's existence", () => {
     const cluster = fixtureCluster("three-masters");
     const cut = plan(cluster, { count: 1 }, false);
