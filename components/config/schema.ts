@@ -14,6 +14,13 @@ import type { NodeInventorySource } from "../types";
 
 export type { NodeInventorySource };
 export const NODE_INVENTORY_SOURCES: readonly NodeInventorySource[] = ["cluster", "apimodel"];
+/**
+ * How the CA changes hands: "cutover" (AKS Engine's own procedure: every member and client
+ * switches at once, the API is down for a while) or "staged" (trust both, clients trust both, new
+ * leaves, distrust the old; masters one at a time, no API downtime; docs/staged.md).
+ */
+export type RotationMode = "cutover" | "staged";
+export const ROTATION_MODES: readonly RotationMode[] = ["cutover", "staged"];
 export const KEY_SIZES: readonly number[] = [2048, 3072, 4096];
 
 export type ConfigType = "string" | "integer" | "boolean";
@@ -55,6 +62,7 @@ export const CONFIG_KEYS = {
   keySize: { type: "integer", default: 4096 },
   validityHours: { type: "integer", default: DEFAULT_VALIDITY_HOURS },
   earlyRenewalHours: { type: "integer", default: 0 },
+  rotationMode: { type: "string", default: "cutover" },
   rebootStrategy: { type: "string", default: "rolling" },
   maxUnavailable: { type: "string", default: "25%" },
   // The older name for a count of agents; 0: not set (maxUnavailable decides).

@@ -6,10 +6,12 @@ import {
   KEY_SIZES,
   NODE_INVENTORY_SOURCES,
   REBOOT_STRATEGIES,
+  ROTATION_MODES,
   ROTATION_ACTIONS,
   type ConfigKeyName,
   type NodeInventorySource,
   type RebootStrategy,
+  type RotationMode,
   type RotationAction,
 } from "./schema";
 import { isApiServerUrl } from "./apiServerUrl";
@@ -74,6 +76,8 @@ export interface RotateConfig {
     readonly explicit: boolean;
   };
   readonly rollout: {
+    /** cutover (default) or staged: the CA trusted side by side, no API downtime. */
+    readonly rotationMode?: RotationMode;
     readonly rebootStrategy: RebootStrategy;
     /** Agents whose kubelet restarts, or who reboot, at once (kubelets: masters all together). */
     readonly maxUnavailable: MaxUnavailable;
@@ -100,6 +104,7 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
   );
   const pki = pkiSettings(r);
   const rebootStrategy = r.choice("rebootStrategy", REBOOT_STRATEGIES, "rolling", ", ");
+  const rotationMode = r.choice("rotationMode", ROTATION_MODES, "cutover", ", ");
   const action = r.choice("action", ROTATION_ACTIONS, "rotate", ", ");
   const nodes = r.choice("nodes", NODE_INVENTORY_SOURCES, "cluster", " or ");
   const config: RotateConfig = {
@@ -120,6 +125,8 @@ export function validateConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>)
     pki: { rotationId: ids.rotationId ?? "", ...pki },
     inventory: { source: nodes, explicit: r.text("nodes") !== undefined },
     rollout: {
+      // Left out when cutover, so a cut-over stack's rollout is what it was before staged existed.
+      ...(rotationMode === "staged" ? { rotationMode: "staged" as const } : {}),
       rebootStrategy,
       maxUnavailable: maxUnavailable(r),
       etcdHealthTimeoutSeconds: r.integer("etcdHealthTimeoutSeconds", 10, 86400),

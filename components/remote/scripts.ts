@@ -30,7 +30,12 @@ export type ScriptName =
   | "wait-reboot.sh"
   | "verify-cluster.sh"
   | "rollback.sh"
-  | "cleanup.sh";
+  | "cleanup.sh"
+  // The staged mode (docs/staged.md): bundles, the separate signer, leader moves, phase gates.
+  | "trust.sh"
+  | "signer.sh"
+  | "etcd-move-leader.sh"
+  | "staged-gate.sh";
 
 /**
  * The admin user's home, where CopyToRemote (which runs as that user, without sudo) can write;

@@ -2,7 +2,14 @@
 // (realize), under the Rotation and Rollback components.
 export { Rotation, Rollback, buildPlan, planInput, type RotationArgs } from "./rotation";
 export type { RotationPki } from "./content";
-export { planRotation, planSteps, nodePlans, type NodeRotationPlan } from "./planRotation";
+export {
+  planRotation,
+  planSteps,
+  nodePlans,
+  nodePhases,
+  type NodeRotationPlan,
+} from "./planRotation";
+export { STAGED_PHASES } from "./stagedPlan";
 export { planNodes, nodeIndex } from "./planNodes";
 export { finalizePlan } from "./finalizePlan";
 export { rollbackToken } from "./rollbackPlan";

@@ -95,6 +95,17 @@ function controlPlaneRestore(ix: NodeIndex, input: PlanInput, after: string[]): 
         }),
       );
     }
+    // A staged rotation may have stopped with the controller-manager signing from its own copy
+    // of a CA (signer.sh): its flags go back to certs/ca.* before the restart.
+    if (input.rollout.rotationMode === "staged") {
+      steps.push(
+        vocab.scriptStep(`rollback-${m}-signer`, m, "signer.sh", {
+          args: ["final"],
+          waitsFor: [beforeRestart],
+        }),
+      );
+      beforeRestart = `rollback-${m}-signer`;
+    }
     steps.push(
       vocab.scriptStep(`rollback-${m}-cprestart`, m, "restart-control-plane.sh", {
         args: [String(timeout)],

@@ -57,7 +57,7 @@ export function rotatePhases(input: PlanInput): Phase[] {
 }
 
 /** Scripts on every node, then a preflight that refuses a node that could not take the rotation. */
-function gatePhase(ix: NodeIndex, input: PlanInput): Phase {
+export function gatePhase(ix: NodeIndex, input: PlanInput): Phase {
   // A node that will reboot must prove at the gate that it would come back (preflight.sh).
   const rebooting = input.rollout.rebootStrategy !== "none";
   const steps: PlanStep[] = ix.all.map((n) => deliverStep(`deliver-${n}-scripts`, n));
@@ -82,8 +82,17 @@ function gatePhase(ix: NodeIndex, input: PlanInput): Phase {
  * The new files to every node's staging area, then a backup of what they replace. The staging is
  * removed once the rotation verified: a later run of a script that reads it stages again first.
  */
-function stagePhase(ix: NodeIndex, input: PlanInput, after: string[]): Phase {
-  const readsStaging: Word[] = [{ scriptHash: "install.sh" }, { scriptHash: "frontproxy.sh" }];
+export function stagePhase(
+  ix: NodeIndex,
+  input: PlanInput,
+  after: string[],
+  alsoReadStaging: readonly Word[] = [],
+): Phase {
+  const readsStaging: Word[] = [
+    { scriptHash: "install.sh" },
+    { scriptHash: "frontproxy.sh" },
+    ...alsoReadStaging,
+  ];
   const steps = ix.all.flatMap((n) => [
     scriptStep(`stage-${n}-certs`, n, "stage.sh", {
       stdin: "bundle",
@@ -224,7 +233,7 @@ function kubeconfigPhase(ix: NodeIndex, input: PlanInput, kubeletReady: string[]
 }
 
 /** Service accounts and workloads, every node's files and the cluster verified, then clean-up. */
-function verifyPhase(ix: NodeIndex, input: PlanInput, rebooted: string[]): Phase[] {
+export function verifyPhase(ix: NodeIndex, input: PlanInput, rebooted: string[]): Phase[] {
   const m0 = ix.master0;
   const token = rotationToken(ix);
   const timeout = String(input.rollout.nodeReadyTimeoutSeconds);

@@ -84,6 +84,16 @@ describe("stack config validation", () => {
     ]);
   });
 
+  it("takes rotationMode cutover (the default, left out) or staged, and refuses anything else", () => {
+    const rollout = (raw: Record<string, string>) => validateConfig({ ...MINIMAL, ...raw }).rollout;
+    assert.equal("rotationMode" in rollout({}), false);
+    assert.equal("rotationMode" in rollout({ rotationMode: "cutover" }), false);
+    assert.equal(rollout({ rotationMode: "staged" }).rotationMode, "staged");
+    assert.deepEqual(problems({ ...MINIMAL, rotationMode: "gradual" }), [
+      'config rotationMode: expected "cutover", "staged", got "gradual".',
+    ]);
+  });
+
   it("takes maxUnavailable as a count or a percentage, and agentParallelism as the older name of a count", () => {
     const rollout = (raw: Record<string, string>) => validateConfig({ ...MINIMAL, ...raw }).rollout;
     assert.deepEqual(rollout({}).maxUnavailable, { percent: 25 });

@@ -1,0 +1,93 @@
+// Probe A's figures per phase: attempts and raw failed attempts, requests that failed after
+// every retry, and the API outage (from a failed attempt to the next success). The phase of an
+// attempt is the phase of the rotation step that started last before it, from `pulumi up
+// up`'s timestamped progress lines (step names are `<word>-<node>-<step>`).
+//
+// usage: tsx test/e2e/probe/report.ts <probe .jsonl> <timestamped pulumi up log>
+import * as fs from "node:fs";
+import type { Attempt } from "./probeA";
+
+interface Mark {
+  readonly t: number;
+  readonly phase: string;
+}
+
+/**
+ * The start of each step, in time order, as phase marks (a run of one word is one mark), from
+ * `pulumi up`'s progress lines, each prefixed with the epoch seconds it was printed at
+ * (session.sh): `<t> … command:remote:Command trust-<node>-leader creating …`.
+ */
+export function phaseMarks(upLog: string): Mark[] {
+  const marks: Mark[] = [];
+  const re = /^(\d+(?:\.\d+)?) .*command:(?:remote|local):Command ([a-z]+)-\S+ creating/;
+  for (const line of upLog.split("\n")) {
+    const m = re.exec(line);
+    if (m === null || m[2] === "ssh") continue;
+    const t = Number(m[1]);
+    if (marks.length === 0 || marks[marks.length - 1].phase !== m[2])
+      marks.push({ t, phase: m[2] });
+  }
+  return marks;
+}
+
+export function report(attempts: readonly Attempt[], marks: readonly Mark[]) {
+  const phaseAt = (t: number) => {
+    let p = "before";
+    for (const m of marks) if (m.t <= t) p = m.phase;
+    return p;
+  };
+  const rows = new Map<
+    string,
+    { attempts: number; failed: number; failedRequests: number; errors: Record<string, number> }
+  >();
+  const byReq = new Map<number, Attempt[]>();
+  for (const a of attempts) byReq.set(a.req, [...(byReq.get(a.req) ?? []), a]);
+  for (const a of attempts) {
+    const row = rows.get(phaseAt(a.t)) ?? { attempts: 0, failed: 0, failedRequests: 0, errors: {} };
+    row.attempts++;
+    if (!a.ok) {
+      row.failed++;
+      const why = a.err ?? `HTTP ${a.status}`;
+      row.errors[why] = (row.errors[why] ?? 0) + 1;
+    }
+    rows.set(phaseAt(a.t), row);
+  }
+  for (const [, as] of byReq) {
+    if (as.some((a) => a.ok)) continue;
+    const row = rows.get(phaseAt(as[0].t))!;
+    row.failedRequests++;
+  }
+  // Outage: from a failed attempt to the next successful one, summed.
+  const sorted = [...attempts].sort((a, b) => a.t - b.t);
+  let outage = 0;
+  let since: number | undefined;
+  for (const a of sorted) {
+    if (!a.ok && since === undefined) since = a.t;
+    if (a.ok && since !== undefined) {
+      outage += a.t - since;
+      since = undefined;
+    }
+  }
+  const requests = byReq.size;
+  const failedRequests = [...rows.values()].reduce((s, r) => s + r.failedRequests, 0);
+  const span = sorted.length ? sorted[sorted.length - 1].t - sorted[0].t : 0;
+  return {
+    requests,
+    failedRequests,
+    outageSeconds: Math.round(outage * 10) / 10,
+    seconds: Math.round(span),
+    phases: Object.fromEntries(rows),
+  };
+}
+
+if (require.main === module) {
+  const [probe, events] = process.argv.slice(2);
+  const attempts = fs
+    .readFileSync(probe, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Attempt);
+  console.log(
+    JSON.stringify(report(attempts, phaseMarks(fs.readFileSync(events, "utf8"))), null, 1),
+  );
+}
