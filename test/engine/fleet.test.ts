@@ -1,0 +1,98 @@
+// The fleet tool (tools/fleet, `npm run fleet`) on the real engine, offline, over synthetic
+// _output folders (the three-masters fixture under other dnsPrefixes, throwaway keys): no lab,
+// no node is contacted.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ENGINE_CHOICE, pulumiOk } from "./support/engine";
+import { fleet, fleetProject, type FleetProject } from "./support/fleet";
+import { writeOutputFolder } from "./support/fleetOutput";
+
+function stacks(p: FleetProject): string[] {
+  const out = pulumiOk(["stack", "ls", "--json"], { cwd: p.project, env: p.env }).stdout;
+  return (JSON.parse(out) as { name: string }[]).map((s) => s.name).sort();
+}
+
+describe("fleet (npm run fleet) on the real engine", function () {
+  let work: string;
+  let p: FleetProject;
+  let out: (name: string, priv?: boolean) => string;
+
+  before(function () {
+    if (!fs.existsSync(ENGINE_CHOICE)) this.skip();
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-engine-"));
+    p = fleetProject(work);
+    out = (name, priv) => writeOutputFolder(work, name, priv);
+  });
+  after(() => work && fs.rmSync(work, { recursive: true, force: true }));
+
+  describe("init", () => {
+    it("makes one stack per cluster; a folder that is not an output, or a private cluster without a jump host, gets one line and no stack", () => {
+      const notOutput = path.join(work, "not-an-output");
+      fs.mkdirSync(notOutput);
+      const r = fleet(p, ["init", out("east"), out("west"), notOutput, out("inner", true)]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.deepEqual(r.stdout.trim().split("\n"), [
+        "east: created (apiModel, rotationId, sshPrivateKeyPath, sshKnownHostsPath)",
+        "west: created (apiModel, rotationId, sshPrivateKeyPath, sshKnownHostsPath)",
+      ]);
+      const lines = r.stderr.trim().split("\n");
+      assert.equal(lines.length, 2, r.stderr);
+      assert.match(
+        lines[0],
+        /not-an-output: not an AKS Engine output folder \(.*apimodel\.json: file not found/,
+      );
+      assert.match(lines[1], /inner is a private cluster .* --jump-host <host>$/);
+      assert.deepEqual(stacks(p), ["east", "west"]);
+      const yaml = fs.readFileSync(path.join(p.project, "Pulumi.east.yaml"), "utf8");
+      assert.match(yaml, /aks-rotate-certs:apiModel: .*_output\/east/);
+      assert.match(yaml, /aks-rotate-certs:rotationId: "1"/);
+    });
+
+    it("changes nothing on a rerun", () => {
+      const before = fs.readFileSync(path.join(p.project, "Pulumi.east.yaml"), "utf8");
+      const r = fleet(p, [
+        "init",
+        path.join(work, "_output", "east"),
+        path.join(work, "_output", "west"),
+      ]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(r.stdout.trim().split("\n"), ["east: unchanged", "west: unchanged"]);
+      assert.equal(fs.readFileSync(path.join(p.project, "Pulumi.east.yaml"), "utf8"), before);
+    });
+
+    it("takes a private cluster with --jump-host, its key as the stack's secret with --key-as-secret", () => {
+      const dir = path.join(work, "_output", "inner");
+      const r = fleet(p, ["init", dir, "--jump-host", "10.240.255.5", "--key-as-secret"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(
+        r.stdout.trim(),
+        "inner: created (apiModel, rotationId, sshPrivateKey, sshKnownHostsPath, jumpHost)",
+      );
+      const yaml = fs.readFileSync(path.join(p.project, "Pulumi.inner.yaml"), "utf8");
+      assert.match(yaml, /sshPrivateKey:\n\s+secure: /);
+      assert.doesNotMatch(yaml, /PRIVATE KEY/);
+    });
+
+    it("refuses the lab's public passphrase for a cluster the lab did not make, and takes it for the lab's", () => {
+      const lab = { PULUMI_CONFIG_PASSPHRASE: "aks-rotate-certs-lab" };
+      const r = fleet(p, ["init", out("prod")], lab);
+      assert.equal(r.status, 1);
+      assert.match(
+        r.stderr,
+        /^stack "prod" is not the lab's \(no \.aks-lab in .*\), yet its keys would be encrypted with the lab's public passphrase/,
+      );
+      assert.ok(!stacks(p).includes("prod"));
+      const labDir = out("labby");
+      fs.writeFileSync(path.join(labDir, ".aks-lab"), "");
+      const ok = fleet(p, ["init", labDir], lab);
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.ok(stacks(p).includes("labby"));
+      pulumiOk(["stack", "rm", "labby", "--yes", "--force"], {
+        cwd: p.project,
+        env: { ...p.env, ...lab },
+      });
+    });
+  });
+});

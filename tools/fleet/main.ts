@@ -1,0 +1,34 @@
+// `npm run fleet -- <verb>`: the operator's fleet tool over this project's stacks, one per
+// cluster, on the Pulumi Automation API (tools/fleet.sh sets up the engine's environment).
+import { parseArgs, USAGE, type FleetArgs } from "./args";
+import { runInit } from "./init";
+import { projectDir } from "./workspace";
+
+const VERBS: Record<FleetArgs["verb"], (a: FleetArgs) => Promise<number>> = {
+  init: runInit,
+  status: async () => 2,
+  preview: async () => 2,
+  up: async () => 2,
+  plan: async () => 2,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === "string") {
+    console.error(`${args}\n${USAGE}`);
+    return 2;
+  }
+  // The program resolves relative config paths from the project folder, as `pulumi` runs it.
+  process.chdir(projectDir());
+  return VERBS[args.verb](args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    console.error(
+      `fleet: ${err instanceof Error ? (process.env.FLEET_DEBUG ? err.stack : err.message) : String(err)}`,
+    );
+    process.exitCode = 1;
+  },
+);
