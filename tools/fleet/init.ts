@@ -15,7 +15,13 @@ import {
 } from "../../components/config";
 import { InputError } from "../../components/types";
 import type { FleetArgs } from "./args";
-import { configChanges, initConfig, rawConfig, type StackConfig } from "./initConfig";
+import {
+  configChanges,
+  configRemovals,
+  initConfig,
+  rawConfig,
+  type StackConfig,
+} from "./initConfig";
 import { projectDir, stackConfig, stackNames, workspace } from "./workspace";
 
 /** The folder's stack config, checked as `pulumi preview` would check it; or the refusal line. */
@@ -106,7 +112,9 @@ async function initOne(
   const current = exists ? await currentConfig(stack) : {};
   const changes = configChanges(current, folder.config, args.rotationId !== undefined);
   if (Object.keys(changes).length > 0) await stack.setAllConfig(changes);
-  const keys = Object.keys(changes).join(", ");
+  const removals = configRemovals(current, folder.config);
+  if (removals.length > 0) await stack.removeAllConfig(removals);
+  const keys = [...Object.keys(changes), ...removals.map((k) => `-${k}`)].join(", ");
   const what = exists ? (keys === "" ? "unchanged" : `updated ${keys}`) : `created (${keys})`;
   return [`${folder.stack}: ${what}`, true];
 }

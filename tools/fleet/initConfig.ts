@@ -77,3 +77,15 @@ export function configChanges(
 export function rawConfig(c: StackConfig): Record<string, string> {
   return Object.fromEntries(Object.entries(c).map(([k, e]) => [k, e.value]));
 }
+
+/**
+ * The SSH key is set one way only (validateConfig refuses both): the other way's key goes. The
+ * CLI lists Pulumi.yaml's defaults with the stack's config; an empty one is not set.
+ */
+export function configRemovals(
+  existing: Readonly<Record<string, string>>,
+  desired: StackConfig,
+): string[] {
+  const ways = ["sshPrivateKey", "sshPrivateKeyPath"];
+  return ways.filter((k) => (existing[k] ?? "") !== "" && desired[k] === undefined);
+}

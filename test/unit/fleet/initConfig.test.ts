@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   configChanges,
   configPath,
+  configRemovals,
   initConfig,
   type ClusterFolder,
 } from "../../../tools/fleet/initConfig";
@@ -78,5 +79,20 @@ describe("fleet configChanges (reruns)", () => {
   ];
   for (const [name, existing, given, want] of rows) {
     it(name, () => assert.deepEqual(Object.keys(configChanges(existing, desired, given)), want));
+  }
+});
+
+describe("fleet configRemovals (the key set one way only)", () => {
+  const byPath = { sshPrivateKeyPath: plain("./k") };
+  const bySecret = { sshPrivateKey: { value: "KEY", secret: true } };
+  const rows: [string, Record<string, string>, object, string[]][] = [
+    ["path, then secret", { sshPrivateKeyPath: "./k" }, bySecret, ["sshPrivateKeyPath"]],
+    ["secret, then path", { sshPrivateKey: "KEY" }, byPath, ["sshPrivateKey"]],
+    ["the same way", { sshPrivateKeyPath: "./k" }, byPath, []],
+    ["new stack", {}, bySecret, []],
+    ["a default of Pulumi.yaml", { sshPrivateKeyPath: "" }, bySecret, []],
+  ];
+  for (const [name, existing, desired, want] of rows) {
+    it(name, () => assert.deepEqual(configRemovals(existing, desired as never), want));
   }
 });
