@@ -95,4 +95,45 @@ describe("fleet (npm run fleet) on the real engine", function () {
       });
     });
   });
+
+  describe("status", () => {
+    it("shows one row per stack from the backend and a preview of each; --json as documented", () => {
+      const r = fleet(p, ["status", "--json"]);
+      assert.equal(r.status, 0, r.stderr);
+      const report = JSON.parse(r.stdout);
+      assert.equal(report.version, 1);
+      assert.equal(report.alert, false);
+      assert.deepEqual(
+        report.clusters.map((c: Record<string, unknown>) => [
+          c.stack,
+          c.cluster,
+          c.masters,
+          c.agents,
+          c.lastUpdate,
+          c.pendingChanges,
+          c.error,
+        ]),
+        ["east", "inner", "west"].map((s) => [s, s, 3, 2, null, true, null]),
+      );
+      const earliest = report.clusters[0].earliestNotAfter;
+      assert.ok(earliest.daysLeft > 30, JSON.stringify(earliest));
+    });
+
+    it("exits 1 when a cluster is inside --warn-days, with the table", () => {
+      const days = JSON.parse(fleet(p, ["status", "--json"]).stdout).clusters[0].earliestNotAfter
+        .daysLeft;
+      const r = fleet(p, ["status", "--warn-days", String(days + 2)]);
+      assert.equal(r.status, 1, r.stderr);
+      const lines = r.stdout.trim().split("\n");
+      assert.match(
+        lines[0],
+        /^STACK +CLUSTER +NODES +ROTATION +ROTATED +LAST UPDATE +EARLIEST NOTAFTER +DAYS +PENDING$/,
+      );
+      assert.equal(lines.length, 4, r.stdout);
+      assert.match(
+        lines[1],
+        new RegExp(`^east +east +3\\+2 +- +- +never .* ${days} ! +\\d+ create$`),
+      );
+    });
+  });
 });
