@@ -136,4 +136,21 @@ describe("fleet (npm run fleet) on the real engine", function () {
       );
     });
   });
+
+  describe("preview", () => {
+    it("previews the named stacks in parallel, one summary line each", () => {
+      const r = fleet(p, ["preview", "east", "west", "--concurrency", "2"]);
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.trim().split("\n").sort();
+      assert.equal(lines.length, 2, r.stdout);
+      for (const [i, s] of ["east", "west"].entries())
+        assert.match(
+          lines[i],
+          new RegExp(`^${s}: 5 nodes touched, 5 reboots, action rotate; \\d+ create$`),
+        );
+      const unknown = fleet(p, ["preview", "nowhere"]);
+      assert.equal(unknown.status, 1);
+      assert.match(unknown.stderr, /^fleet: no such stack: nowhere \(have: east, inner, west\)/);
+    });
+  });
 });

@@ -2,13 +2,14 @@
 // cluster, on the Pulumi Automation API (tools/fleet.sh sets up the engine's environment).
 import { parseArgs, USAGE, type FleetArgs } from "./args";
 import { runInit } from "./init";
+import { runPreview } from "./preview";
 import { runStatus } from "./status";
 import { projectDir } from "./workspace";
 
 const VERBS: Record<FleetArgs["verb"], (a: FleetArgs) => Promise<number>> = {
   init: runInit,
   status: runStatus,
-  preview: async () => 2,
+  preview: runPreview,
   up: async () => 2,
   plan: async () => 2,
 };
