@@ -2,10 +2,11 @@
 // _output folders (the three-masters fixture under other dnsPrefixes, throwaway keys): no lab,
 // no node is contacted.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENGINE_CHOICE, pulumiOk } from "./support/engine";
+import { ENGINE_CHOICE, PROJECT_ROOT, pulumiOk } from "./support/engine";
 import { fleet, fleetProject, type FleetProject } from "./support/fleet";
 import { writeOutputFolder } from "./support/fleetOutput";
 
@@ -137,7 +138,7 @@ describe("fleet (npm run fleet) on the real engine", function () {
     });
   });
 
-  describe("preview", () => {
+  describe("preview and up", () => {
     it("previews the named stacks in parallel, one summary line each", () => {
       const r = fleet(p, ["preview", "east", "west", "--concurrency", "2"]);
       assert.equal(r.status, 0, r.stderr);
@@ -151,6 +152,59 @@ describe("fleet (npm run fleet) on the real engine", function () {
       const unknown = fleet(p, ["preview", "nowhere"]);
       assert.equal(unknown.status, 1);
       assert.match(unknown.stderr, /^fleet: no such stack: nowhere \(have: east, inner, west\)/);
+    });
+
+    it("reports a failed cluster with its failing step; --stop-on-failure skips the next waves", () => {
+      pulumiOk(["config", "set", "keySize", "2048", "--stack", "east"], {
+        cwd: p.project,
+        env: p.env,
+      });
+      const r = fleet(p, ["up", "--rotation-id", "r2", "--concurrency", "1", "--stop-on-failure"]);
+      assert.equal(r.status, 1, r.stderr);
+      const lines = r.stdout.trim().split("\n");
+      assert.equal(lines[0], "east: failed at ssh-probe");
+      assert.match(
+        lines[1],
+        /^ {4}config jumpHost: east\.local\.cloudapp\.azurestack\.external is unreachable over SSH/,
+      );
+      assert.deepEqual(lines.slice(-3), [
+        "inner: skipped (--stop-on-failure after a failure)",
+        "west: skipped (--stop-on-failure after a failure)",
+        "fleet up: 0 up to date, 1 failed, 2 skipped",
+      ]);
+      const yaml = fs.readFileSync(path.join(p.project, "Pulumi.east.yaml"), "utf8");
+      assert.match(yaml, /aks-rotate-certs:rotationId: "r2"/);
+      const status = JSON.parse(fleet(p, ["status", "--json"]).stdout);
+      assert.deepEqual(status.clusters[0].lastUpdate.result, "failed");
+    });
+
+    it("Ctrl-C interrupts the running update cleanly: reported, exit 1, no lock left, a rerun can start", async () => {
+      const child = spawn(
+        "bash",
+        [path.join(PROJECT_ROOT, "tools", "fleet.sh"), "up", "--rotation-id", "r3", "east"],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, ...p.env },
+          detached: true,
+        },
+      );
+      let stdout = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+      await new Promise((r) => setTimeout(r, 6000));
+      process.kill(-child.pid!, "SIGINT"); // as a terminal's Ctrl-C: the whole process group
+      assert.equal(await exited, 1, stdout);
+      assert.match(stdout, /^east: interrupted \(Ctrl-C\); a rerun resumes where it stopped$/m);
+      const locks = path.join(work, "state", ".pulumi", "locks");
+      const files = fs.existsSync(locks)
+        ? fs.readdirSync(locks, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+        : [];
+      assert.deepEqual(
+        files.map((e) => e.name),
+        [],
+      );
+      const again = fleet(p, ["preview", "east"]);
+      assert.equal(again.status, 0, again.stderr);
     });
   });
 });

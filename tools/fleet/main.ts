@@ -4,13 +4,14 @@ import { parseArgs, USAGE, type FleetArgs } from "./args";
 import { runInit } from "./init";
 import { runPreview } from "./preview";
 import { runStatus } from "./status";
+import { runUp } from "./up";
 import { projectDir } from "./workspace";
 
 const VERBS: Record<FleetArgs["verb"], (a: FleetArgs) => Promise<number>> = {
   init: runInit,
   status: runStatus,
   preview: runPreview,
-  up: async () => 2,
+  up: runUp,
   plan: async () => 2,
 };
 
