@@ -207,4 +207,17 @@ describe("fleet (npm run fleet) on the real engine", function () {
       assert.equal(again.status, 0, again.stderr);
     });
   });
+
+  describe("plan", () => {
+    it("writes a matrix job over the stacks on the backend", () => {
+      const gha = fleet(p, ["plan", "--format", "github-actions", "--concurrency", "2"]);
+      assert.equal(gha.status, 0, gha.stderr);
+      assert.ok(gha.stdout.includes('        stack: ["east", "inner", "west"]\n'), gha.stdout);
+      assert.ok(gha.stdout.includes("      max-parallel: 2\n"), gha.stdout);
+      const azp = fleet(p, ["plan", "--format", "azure-pipelines"]);
+      assert.equal(azp.status, 0, azp.stderr);
+      for (const s of ["east", "inner", "west"])
+        assert.ok(azp.stdout.includes(`        ${s}:\n          stack: "${s}"\n`));
+    });
+  });
 });

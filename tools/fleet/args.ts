@@ -31,7 +31,7 @@ const OPTIONS: Record<Verb, Record<string, "flag" | "value">> = {
   status: { "--json": "flag", "--warn-days": "value", "--concurrency": "value" },
   preview: { "--concurrency": "value", "--diff": "flag" },
   up: { "--rotation-id": "value", "--concurrency": "value", "--stop-on-failure": "flag" },
-  plan: { "--format": "value" },
+  plan: { "--format": "value", "--concurrency": "value" },
 };
 
 export const USAGE =
@@ -39,7 +39,7 @@ export const USAGE =
   "       npm run fleet -- status [--json] [--warn-days N] [--concurrency K]\n" +
   "       npm run fleet -- preview [stack...] [--concurrency K] [--diff]\n" +
   "       npm run fleet -- up --rotation-id X [stack...] [--concurrency K] [--stop-on-failure]\n" +
-  "       npm run fleet -- plan --format github-actions|azure-pipelines";
+  "       npm run fleet -- plan --format github-actions|azure-pipelines [--concurrency K]";
 
 /** Splits argv into positional arguments and option values; a string is the problem. */
 function scan(verb: Verb, argv: readonly string[]): [string[], Map<string, string>] | string {

@@ -2,6 +2,7 @@
 // cluster, on the Pulumi Automation API (tools/fleet.sh sets up the engine's environment).
 import { parseArgs, USAGE, type FleetArgs } from "./args";
 import { runInit } from "./init";
+import { runPlan } from "./plan";
 import { runPreview } from "./preview";
 import { runStatus } from "./status";
 import { runUp } from "./up";
@@ -12,7 +13,7 @@ const VERBS: Record<FleetArgs["verb"], (a: FleetArgs) => Promise<number>> = {
   status: runStatus,
   preview: runPreview,
   up: runUp,
-  plan: async () => 2,
+  plan: runPlan,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -83,3 +83,10 @@ describe("fleet parseArgs", () => {
     it(`refuses: ${name}`, () => assert.equal(parseArgs(argv), line));
   }
 });
+
+describe("fleet parseArgs: plan's concurrency", () => {
+  it("takes --concurrency for the matrix's parallel jobs", () => {
+    const got = parseArgs(["plan", "--format", "github-actions", "--concurrency", "2"]);
+    assert.equal(typeof got === "string" ? got : got.concurrency, 2);
+  });
+});
