@@ -56,12 +56,16 @@ export function pluginSetChange(previous: unknown, current: PluginSets): string 
 /**
  * Warns once when this run's plugin sets differ from those the stack's previous update recorded.
  * The record is read through a StackReference to this very stack, which yields the outputs of
- * its last completed update (this update's outputs are written only when it ends).
+ * its last completed update. Only in a preview (`pulumi preview`, and the one `pulumi up` runs
+ * first unless --skip-preview): during an update the backend rewrites this stack's checkpoint
+ * as steps finish, and a read racing that write fails the update ("failed to load checkpoint:
+ * EOF", seen in the engine tests).
  */
 export function warnOnPluginSetChange(current: {
   command: Promise<string>;
   tls: Promise<string>;
 }): void {
+  if (!pulumi.runtime.isDryRun()) return;
   const self = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
   const previous = new pulumi.StackReference("previous-update", { name: self }).getOutput(
     "pluginSets",

@@ -1,6 +1,7 @@
 // The warning for a stack moved between plugin sets (components/remote/pluginSet.ts), through the
 // real engine: `pulumi up` of a fresh stack warns nothing; an up after an update recorded by the
-// other set warns once, naming both; the next up, recorded by this set, warns nothing again.
+// other set warns once in its preview, naming both; the next one, recorded by this set, warns
+// nothing again. The record is read in previews only (an update rewrites the checkpoint it reads).
 //
 // The other set: with AKS_PLUGIN_HOME (say, upstream's plugins) the first up runs with that set
 // and the second with the project's own (`npm run setup`), a real move. Without it only the own
@@ -39,8 +40,9 @@ describe("the warning for a stack moved between plugin sets (npx pulumi)", funct
   /** stdout and stderr of `pulumi args… --stack plugin-set`. */
   const run = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
     pulumiOk([...args, "--stack", STACK], { cwd: project, env: { ...env, ...extra } });
+  /** `pulumi up`, with the preview it runs first (where the record is read). */
   const up = (extra: NodeJS.ProcessEnv = {}, flags: string[] = []): string => {
-    const r = run(["up", "--yes", "--skip-preview", "--non-interactive", ...flags], extra);
+    const r = run(["up", "--yes", "--non-interactive", ...flags], extra);
     return `${r.stdout}\n${r.stderr}`;
   };
   /** The warnings of the run's Diagnostics (the CLI also shows each as the run goes). */
