@@ -99,10 +99,15 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     const started = Date.now() / 1000;
     // Every progress line stamped as it arrives: the phases of the probe's report.
     const stamped: string[] = [];
-    const r = await runUp((l) => stamped.push(`${Date.now() / 1000} ${l}`));
+    let r: RunResult;
+    try {
+      r = await runUp((l) => stamped.push(`${Date.now() / 1000} ${l}`));
+    } finally {
+      // Also on a failure, or mocha would wait for the timer and the probe forever.
+      clearInterval(feeder);
+      await stop(probe);
+    }
     const seconds = Date.now() / 1000 - started;
-    clearInterval(feeder);
-    await stop(probe);
     assert.equal(r.code, 0, `pulumi up (${name}) exited ${r.code}:\n${r.stdout.slice(-6000)}`);
     const attempts = fs
       .readFileSync(log, "utf8")
