@@ -13,6 +13,7 @@ import {
   SSH_KEY_MARKER,
   type Step,
   graphArgs,
+  assertRegisteredAsPlanned,
 } from "./graphMocks";
 import { planInput, planRotation, planSteps } from "../../../components/rotation";
 
@@ -37,17 +38,7 @@ describe("rotation graph (three masters, two agents)", function () {
 
   it("registers exactly the plan's steps, each depending on what it waits for and the steps it reads", () => {
     const steps = planSteps(planRotation(planInput(graphArgs(cluster, apiModel)), "rotate"));
-    const commands = [...g.values()].filter((s) => s.type.startsWith("command:"));
-    assert.deepStrictEqual(commands.map((s) => s.name).sort(), steps.map((s) => s.id).sort());
-    for (const s of steps) {
-      const reads = JSON.stringify([s.run, s.triggers]).match(/"(idOf|stdoutOf)":"[^"]+"/g) ?? [];
-      const read = reads.map((r) => r.split('":"')[1].slice(0, -1));
-      assert.deepStrictEqual(
-        [...g.get(s.id)!.dependsOn].sort(),
-        [...new Set([...s.waitsFor, ...read])].sort(),
-        s.id,
-      );
-    }
+    assertRegisteredAsPlanned(g, steps);
     assert.ok(ancestors(g, "persist-local-apimodel").has(`preflight-${all[4]}-check`));
   });
 

@@ -1,12 +1,18 @@
 // Builds the rotation graph under Pulumi mocks and records, for every registration, its type,
 // name, inputs (raw, with secret markers kept), dependencies (as names) and secret outputs, so
 // tests can read the graph as data.
+import * as assert from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretText, type SshPlan } from "../../../components/config";
 import type { ClusterModel } from "../../../components/cluster/model";
 import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
 import type { RotateConfig } from "../../../components/config";
-import { buildPlan, type RotationArgs, type RotationPki } from "../../../components/rotation";
+import {
+  buildPlan,
+  type PlanStep,
+  type RotationArgs,
+  type RotationPki,
+} from "../../../components/rotation";
 import { interceptRegistrations } from "../support/pulumiMocks";
 
 /** The marker Pulumi puts on a secret value in serialized inputs. */
@@ -169,4 +175,22 @@ export function ancestors(steps: Map<string, Step>, name: string): Set<string> {
     stack.push(...(steps.get(n)?.dependsOn ?? []));
   }
   return seen;
+}
+
+/**
+ * The registered graph is exactly the plan: one command per step, each depending on the steps
+ * it waits for and those whose id or output its words read.
+ */
+export function assertRegisteredAsPlanned(g: Map<string, Step>, steps: readonly PlanStep[]): void {
+  const commands = [...g.values()].filter((s) => s.type.startsWith("command:"));
+  assert.deepStrictEqual(commands.map((s) => s.name).sort(), steps.map((s) => s.id).sort());
+  for (const s of steps) {
+    const reads = JSON.stringify([s.run, s.triggers]).match(/"(idOf|stdoutOf)":"[^"]+"/g) ?? [];
+    const read = reads.map((r) => r.split('":"')[1].slice(0, -1));
+    assert.deepStrictEqual(
+      [...g.get(s.id)!.dependsOn].sort(),
+      [...new Set([...s.waitsFor, ...read])].sort(),
+      s.id,
+    );
+  }
 }

@@ -10,12 +10,11 @@ import {
   planInput,
   planRotation,
   planSteps,
-  type Phase,
   type PlanMode,
-  type PlanStep,
 } from "../../../components/rotation";
 import { fixtureCluster, type FixtureName } from "../support/fixtures";
 import { ROLLOUT } from "./graphMocks";
+import { before, count } from "./planFacts";
 
 function plan(cluster: ClusterModel, mode: PlanMode, rollout: Partial<typeof ROLLOUT> = {}) {
   const input = planInput({
@@ -28,24 +27,6 @@ function plan(cluster: ClusterModel, mode: PlanMode, rollout: Partial<typeof ROL
   });
   return { input, phases: planRotation(input, mode) };
 }
-
-/** Every step `id` waits for, directly or through others (waitsFor and the words it reads). */
-function before(steps: readonly PlanStep[], id: string): Set<string> {
-  const byId = new Map(steps.map((s) => [s.id, s]));
-  const seen = new Set<string>();
-  const todo = [...(byId.get(id)?.waitsFor ?? [])];
-  while (todo.length > 0) {
-    const n = todo.pop()!;
-    if (!seen.has(n)) {
-      seen.add(n);
-      todo.push(...(byId.get(n)?.waitsFor ?? []));
-    }
-  }
-  return seen;
-}
-
-const count = (phases: readonly Phase[]) =>
-  Object.fromEntries(phases.map((p) => [p.name, p.steps.length]));
 
 const SHAPES: readonly FixtureName[] = ["one-master", "three-masters", "five-masters"];
 

@@ -11,12 +11,11 @@ import {
   planInput,
   planRotation,
   planSteps,
-  type Phase,
-  type PlanStep,
   STAGED_PHASES,
 } from "../../../components/rotation";
 import { fixtureCluster, type FixtureName } from "../support/fixtures";
 import { ROLLOUT } from "./graphMocks";
+import { before, count } from "./planFacts";
 
 function plan(cluster: ClusterModel, max: MaxUnavailable = { count: 1 }, staged = true) {
   const input = planInput({
@@ -34,24 +33,6 @@ function plan(cluster: ClusterModel, max: MaxUnavailable = { count: 1 }, staged 
   });
   return { input, phases: planRotation(input, "rotate") };
 }
-
-/** Every step `id` waits for, directly or through others. */
-function before(steps: readonly PlanStep[], id: string): Set<string> {
-  const byId = new Map(steps.map((s) => [s.id, s]));
-  const seen = new Set<string>();
-  const todo = [...(byId.get(id)?.waitsFor ?? [])];
-  while (todo.length > 0) {
-    const n = todo.pop()!;
-    if (!seen.has(n)) {
-      seen.add(n);
-      todo.push(...(byId.get(n)?.waitsFor ?? []));
-    }
-  }
-  return seen;
-}
-
-const count = (phases: readonly Phase[]) =>
-  Object.fromEntries(phases.map((p) => [p.name, p.steps.length]));
 
 /** Who does what in which phase: a master's and an agent's steps, in order. */
 const MASTER_STEPS = {
