@@ -10,17 +10,10 @@ import * as path from "node:path";
 import { writeGoodOutputFolder } from "../support/badInputs";
 import { nodeObject, writeKubeconfig } from "../unit/support/fakeApiServer";
 import { liveNodes } from "../unit/support/liveNodes";
-import { ENGINE_CHOICE, PROJECT_ROOT, pulumi, pulumiOk } from "./support/engine";
+import { ENGINE_CHOICE, pulumi, pulumiOk } from "./support/engine";
+import { copyProject } from "./support/project";
 
 const STACK = "inventory";
-const PROJECT_FILES = [
-  "index.ts",
-  "components",
-  "scripts",
-  "Pulumi.yaml",
-  "package.json",
-  "tsconfig.json",
-];
 const S = "12345678";
 // The fixture's apimodel.json has linuxpool-0 and -1; the cluster has -0 and -2.
 const EXISTING = [0, 1, 2]
@@ -71,13 +64,8 @@ describe("node inventory through pulumi preview and up (npx pulumi)", function (
       `no engine set up (${ENGINE_CHOICE}): run npm run setup`,
     );
     work = fs.mkdtempSync(path.join(os.tmpdir(), "engine-inventory-"));
-    project = path.join(work, "project");
+    project = copyProject(work);
     out = path.join(work, "out");
-    fs.mkdirSync(project);
-    for (const f of PROJECT_FILES)
-      fs.cpSync(path.join(PROJECT_ROOT, f), path.join(project, f), { recursive: true });
-    fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(project, "node_modules"));
-    fs.mkdirSync(path.join(work, "state"));
     fs.mkdirSync(out);
     writeGoodOutputFolder(out);
     const server = await startApiServer(work);

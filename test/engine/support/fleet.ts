@@ -1,18 +1,9 @@
 // Runs `npm run fleet` (tools/fleet.sh) as an operator does, over a copy of the project on a
 // temporary file backend, so that its stack files and state stay in the test's folder.
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT, type Result } from "./engine";
-
-const PROJECT_FILES = [
-  "index.ts",
-  "components",
-  "scripts",
-  "Pulumi.yaml",
-  "package.json",
-  "tsconfig.json",
-];
+import { copyProject } from "./project";
 
 export interface FleetProject {
   readonly project: string;
@@ -21,13 +12,7 @@ export interface FleetProject {
 
 /** The project copied into work/project, a backend in work/state, the operator's passphrase. */
 export function fleetProject(work: string): FleetProject {
-  const project = path.join(work, "project");
-  fs.mkdirSync(project);
-  for (const f of PROJECT_FILES) {
-    fs.cpSync(path.join(PROJECT_ROOT, f), path.join(project, f), { recursive: true });
-  }
-  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(project, "node_modules"));
-  fs.mkdirSync(path.join(work, "state"));
+  const project = copyProject(work);
   const env = {
     FLEET_PROJECT_DIR: project,
     PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,

@@ -21,8 +21,11 @@ export interface ProjectStack {
   setConfig(config: Record<string, string>): void;
 }
 
-/** Copies the project into work/project and inits `stack` on a file backend in work/state. */
-export function projectStack(work: string, stack: string, env: NodeJS.ProcessEnv): ProjectStack {
+/**
+ * Copies what `pulumi` needs of the project into work/project (node_modules linked, read only)
+ * and makes work/state for a file backend; returns the project folder.
+ */
+export function copyProject(work: string): string {
   const project = path.join(work, "project");
   fs.mkdirSync(project);
   for (const f of PROJECT_FILES) {
@@ -30,6 +33,12 @@ export function projectStack(work: string, stack: string, env: NodeJS.ProcessEnv
   }
   fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(project, "node_modules"));
   fs.mkdirSync(path.join(work, "state"));
+  return project;
+}
+
+/** Copies the project into work/project and inits `stack` on a file backend in work/state. */
+export function projectStack(work: string, stack: string, env: NodeJS.ProcessEnv): ProjectStack {
+  const project = copyProject(work);
   const fullEnv = {
     PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
