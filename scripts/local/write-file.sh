@@ -16,7 +16,12 @@ dest=$1 backup=$2
 umask 077
 dir=$(dirname "$dest")
 mkdir -p "$dir"
-tmp=$(mktemp "$dir/.$(basename "$dest").XXXXXX")
+# A folder that lost write access (read-only mount, full disk, another owner) fails here, before
+# anything is replaced: the file in place stays whole.
+tmp=$(mktemp "$dir/.$(basename "$dest").XXXXXX" 2>/dev/null) || {
+  echo "write-file: cannot write in $dir (read-only, full or not this user's): make it writable and run pulumi up again" >&2
+  exit 1
+}
 trap 'rm -f "$tmp"' EXIT
 cat >"$tmp"
 [ -s "$tmp" ] || {

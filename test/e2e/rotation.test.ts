@@ -22,7 +22,10 @@ import {
   servedFingerprint,
   type EtcdCredentials,
 } from "./support/cluster";
+import { clusterRows, firstErrorLine } from "./support/clusterBadInputs";
 import { expectedFiles } from "./support/expected";
+import { faultsOfSecondRotation, faultTable } from "./support/secondRotationFaults";
+import { upWithFaults } from "./support/faults";
 import {
   apiModelPath,
   BACKUP_SUFFIX,
@@ -39,7 +42,7 @@ import {
 } from "./support/lab";
 import { killTree, repoRoot, waitFor, type RunResult } from "../support/proc";
 import type { Needle } from "../support/secretScan";
-import { keyNeedles } from "../support/secretScan";
+import { keyNeedles, scanText } from "../support/secretScan";
 import { labKeyNeedles, scanRun } from "./support/secrets";
 import {
   certificatesOutput,
@@ -320,6 +323,53 @@ describe("pulumi up on the lab cluster", function () {
       8 + masters().length,
       `certificates in state after the refused run: ${Object.keys(firstCerts).join(", ")}`,
     );
+  });
+
+  it("refuses bad cluster input at the SSH probe or the gate, one line each, and changes no file", async function () {
+    this.timeout(1_800_000);
+    const admin = inventory().adminUsername;
+    const listing = () => Promise.all(nodes.map((n) => nodeFilesListing(n.name, admin)));
+    const table = ["| case | first line | exit |", "|---|---|---|"];
+    const stack = `${STACK}-bad`;
+    for (const row of clusterRows()) {
+      const dir = privateDir("aks-e2e-bad-");
+      let repair: void | (() => Promise<void>) = undefined;
+      try {
+        const before = await listing();
+        repair = await row.prepare?.(dir.dir);
+        await createStack({ keySize: "2048", ...row.config(dir.dir) }, stack);
+        const r = await pulumi([
+          "up",
+          "--yes",
+          "--skip-preview",
+          "--non-interactive",
+          "--stack",
+          stack,
+        ]);
+        const first = firstErrorLine(output(r));
+        table.push(`| ${row.name} | \`${first}\` | ${r.code} |`);
+        assert.notEqual(r.code, 0, `${row.name}: pulumi up passed`);
+        assert.match(first, row.firstLine, `${row.name}:\n${why(r)}`);
+        assert.deepEqual(
+          scanText(output(r), row.name, needles),
+          [],
+          `${row.name}: key bytes in the output`,
+        );
+        assert.doesNotMatch(output(r), /\n\s+at \S+ \(/, `${row.name}: a stack trace`);
+        const after = await listing();
+        nodes.forEach((n, i) =>
+          assert.equal(after[i], before[i], `${row.name}: files changed on ${n.name}`),
+        );
+      } finally {
+        if (repair) await repair();
+        await removeStack(stack);
+        dir.cleanup();
+        fs.writeFileSync(
+          path.join(repoRoot, ".work", "e2e-cluster-bad-inputs.md"),
+          table.join("\n") + "\n",
+        );
+      }
+    }
   });
 
   /**
@@ -721,10 +771,17 @@ describe("pulumi up on the lab cluster", function () {
       assert.ok(touched.has(name), `a new rotation id does not re-run ${name}`);
     }
 
+    // The second rotation meets every fault of faultsOfSecondRotation, then converges.
     const t0 = Date.now();
-    const r = await up();
-    assertOk(r, "pulumi up with a new rotation id");
-    record("fullRotation", (Date.now() - t0) / 1000);
+    const { reports, problems, last } = await upWithFaults(
+      faultsOfSecondRotation(nodes, () => ({ [apiModelPath]: first.apiModel })),
+    );
+    console.log(faultTable(reports));
+    fs.writeFileSync(path.join(repoRoot, ".work", "e2e-faults.md"), faultTable(reports) + "\n");
+    assert.deepEqual(problems, [], faultTable(reports));
+    assertOk(last, "pulumi up with a new rotation id, after the faults");
+    record("fullRotationWithFaults", (Date.now() - t0) / 1000);
+    record("finalRunAfterFaults", last.seconds);
     const after = await certificatesOutput();
     for (const id of Object.keys(before)) {
       assert.notEqual(

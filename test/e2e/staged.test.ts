@@ -12,7 +12,7 @@ import { fileFacts, fingerprintOf, privateDir } from "./support/cluster";
 import { expectedFiles } from "./support/expected";
 import { freshLab, inventory, labDown, rootScript, ssh, type LabNode } from "./support/lab";
 import { certificatesOutput, createStack, pulumi, setConfig, STACK, up } from "./support/pulumi";
-import { phaseMarks, report } from "./probe/report";
+import { etcdReport, phaseMarks, report } from "./probe/report";
 import type { Attempt } from "./probe/probeA";
 import { killGroup, killTree, repoRoot, type RunResult } from "../support/proc";
 
@@ -57,6 +57,7 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
   const figures: Record<string, unknown> = {};
   let nodes: readonly LabNode[] = [];
   let m0 = "";
+  let oldToken = "";
 
   before(async function () {
     this.timeout(1_800_000);
@@ -73,6 +74,13 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
       nodeReadyTimeoutSeconds: "300",
     });
     await rootScript(m0, PROBE_SETUP);
+    // A service-account token signed before the rotation: after P3 and P4 it must get 401.
+    oldToken = (
+      await rootScript(
+        m0,
+        "kubectl --kubeconfig /home/azureuser/.kube/config create token probe -n lab-workloads --duration 2h",
+      )
+    ).trim();
     fs.writeFileSync(token, "probea.0123456789abcdef\n");
     fs.copyFileSync(path.join(repoRoot, ".work", "lab", "pki", "ca.crt"), bundle);
   });
@@ -95,6 +103,8 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
       detached: true,
     });
     const feeder = setInterval(() => void trustStagedCa(), 3000);
+    const samples = `/var/tmp/etcd-samples-${name}`;
+    await startEtcdSampler(samples);
     await new Promise((r) => setTimeout(r, 5000));
     const started = Date.now() / 1000;
     // Every progress line stamped as it arrives: the phases of the probe's report.
@@ -107,6 +117,7 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
       clearInterval(feeder);
       await stop(probe);
     }
+    const etcd = etcdReport(await stopEtcdSampler(samples), phaseMarks(stamped.join("\n")));
     const seconds = Date.now() / 1000 - started;
     assert.equal(r.code, 0, `pulumi up (${name}) exited ${r.code}:\n${r.stdout.slice(-6000)}`);
     const attempts = fs
@@ -115,9 +126,28 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Attempt);
     const upLog = stamped.join("\n");
-    figures[name] = { upSeconds: Math.round(seconds), ...report(attempts, phaseMarks(upLog)) };
+    figures[name] = {
+      upSeconds: Math.round(seconds),
+      ...report(attempts, phaseMarks(upLog)),
+      etcd,
+    };
     fs.writeFileSync(FIGURES, JSON.stringify(figures, null, 1) + "\n");
-    return figures[name] as ReturnType<typeof report>;
+    return figures[name] as ReturnType<typeof report> & { etcd: ReturnType<typeof etcdReport> };
+  }
+
+  /** etcd-sampler.sh on master-0, detached there: it stops when `<out>.stop` appears. */
+  async function startEtcdSampler(out: string): Promise<void> {
+    const script = fs.readFileSync(path.join(repoRoot, "test/e2e/probe/etcd-sampler.sh"), "utf8");
+    const ips = nodes.filter((n) => n.role === "master").map((n) => n.ip);
+    await rootScript(
+      m0,
+      `rm -f ${out}.stop && cat >/var/tmp/etcd-sampler.sh <<'SAMPLER'\n${script}SAMPLER\n` +
+        `setsid nohup bash /var/tmp/etcd-sampler.sh ${out} ${ips.join(" ")} >/dev/null 2>&1 </dev/null &`,
+    );
+  }
+
+  async function stopEtcdSampler(out: string): Promise<string> {
+    return rootScript(m0, `touch ${out}.stop; sleep 4; cat ${out}`);
   }
 
   /** Appends the staged new CA to the probe's bundle once it exists (the operator's hand-out). */
@@ -131,6 +161,9 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     this.timeout(1_800_000);
     const r = await probedUp("staged");
     assert.equal(r.failedRequests, 0, JSON.stringify(r, null, 1));
+    // One member restarts at a time: a quorum (2 of 3) answers in every sample.
+    assert.ok(r.etcd.samples > 60, JSON.stringify(r.etcd));
+    assert.equal(r.etcd.belowQuorum, 0, JSON.stringify(r.etcd));
   });
 
   let stagedLayout: Record<string, string[]> = {};
@@ -206,6 +239,13 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     const script = fs.readFileSync(path.join(repoRoot, "test/e2e/probe/end-checks.sh"), "utf8");
     const r = await ssh(m0, `sudo -n bash -s 10.240.255.15 ${ips.join(" ")}`, script);
     const lines = r.stdout.trim().split("\n").filter(Boolean);
+    const code = (
+      await rootScript(
+        m0,
+        `curl -s -o /dev/null -w '%{http_code}' --cacert /etc/kubernetes/certs/ca.crt -H "Authorization: Bearer ${oldToken}" https://10.240.255.15/api`,
+      )
+    ).trim();
+    lines.push(`${code === "401" ? "ok" : "FAIL"} a token signed before P3 gets 401 (got ${code})`);
     const oldCa = (await rootScript(m0, "sed -n 2p /etc/kubernetes/certs.bak/ca.crt")).trim();
     assert.equal(oldCa.length, 64);
     for (const n of nodes) {

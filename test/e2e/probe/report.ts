@@ -30,12 +30,44 @@ export function phaseMarks(upLog: string): Mark[] {
   return marks;
 }
 
-export function report(attempts: readonly Attempt[], marks: readonly Mark[]) {
-  const phaseAt = (t: number) => {
+/** The phase a moment falls in: the last mark at or before it. */
+function phaseOf(marks: readonly Mark[]): (t: number) => string {
+  return (t) => {
     let p = "before";
     for (const m of marks) if (m.t <= t) p = m.phase;
     return p;
   };
+}
+
+/**
+ * The etcd sampler's figures (etcd-sampler.sh lines "<epoch> <healthy> <of>"): samples, the
+ * fewest healthy members seen, overall and per phase, and how many samples saw fewer than a
+ * quorum of them.
+ */
+export function etcdReport(samples: string, marks: readonly Mark[]) {
+  const phaseAt = phaseOf(marks);
+  const rows = samples
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split(" ").map(Number));
+  const members = rows.length ? rows[0][2] : 0;
+  const quorum = Math.floor(members / 2) + 1;
+  const byPhase: Record<string, number> = {};
+  for (const [t, healthy] of rows) {
+    const p = phaseAt(t);
+    byPhase[p] = Math.min(byPhase[p] ?? members, healthy);
+  }
+  return {
+    samples: rows.length,
+    members,
+    minHealthy: Math.min(members, ...rows.map((r) => r[1])),
+    belowQuorum: rows.filter((r) => r[1] < quorum).length,
+    minHealthyByPhase: byPhase,
+  };
+}
+
+export function report(attempts: readonly Attempt[], marks: readonly Mark[]) {
+  const phaseAt = phaseOf(marks);
   const rows = new Map<
     string,
     { attempts: number; failed: number; failedRequests: number; errors: Record<string, number> }

@@ -1,0 +1,138 @@
+// Bad input that only a cluster can show: what is wrong is on the nodes or between them and the
+// operator (a node down, a key or host key that is not the cluster's, a jump host that does not
+// answer, an apimodel.json whose CA is not the nodes'). One row per case: how to break it, the
+// first error line the operator sees, and how to repair it. The e2e runs each row with
+// `pulumi up` on a stack of its own and proves that no node file changed.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runOk } from "../../support/proc";
+import { inventory, masters, outputDir, type LabNode } from "./lab";
+
+export interface ClusterRow {
+  readonly name: string;
+  /** Stack config over the lab stack's (values may name files `prepare` wrote in `dir`). */
+  readonly config: (dir: string) => Record<string, string>;
+  /** Writes what the config names under `dir`; returns the repair of what it broke, if any. */
+  prepare?(dir: string): Promise<(() => Promise<void>) | void>;
+  /** The first `error:` line the user sees (after the `error: ` prefix). */
+  readonly firstLine: RegExp;
+}
+
+const agents = (): LabNode[] => inventory().nodes.filter((n) => n.role === "agent");
+const sh = (script: string) => runOk("bash", ["-c", script], { timeoutMs: 120_000 });
+
+/** A fresh SSH key pair of `type` in `dir`; returns the private key's path. */
+function keygen(dir: string, type: string, name: string): string {
+  const file = path.join(dir, name);
+  execFileSync("ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "not-the-cluster", "-f", file]);
+  return file;
+}
+
+/** The lab's cluster folder copied to `dir/cluster` (with the lab's marker), edited by `edit`. */
+function clusterCopy(dir: string, edit: (model: Record<string, unknown>) => void): string {
+  const copy = path.join(dir, "cluster");
+  fs.cpSync(outputDir, copy, { recursive: true });
+  const file = path.join(copy, "apimodel.json");
+  const model = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  edit(model);
+  fs.writeFileSync(file, JSON.stringify(model, null, 2));
+  return copy;
+}
+
+/** A self-signed CA that is not the cluster's. */
+function foreignCa(dir: string): string {
+  execFileSync("openssl", [
+    ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=ca"],
+    ...["-keyout", path.join(dir, "foreign-ca.key"), "-out", path.join(dir, "foreign-ca.crt")],
+  ]);
+  return fs.readFileSync(path.join(dir, "foreign-ca.crt"), "utf8");
+}
+
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+export function clusterRows(): ClusterRow[] {
+  const m0 = masters()[0];
+  const agent = agents()[agents().length - 1];
+  return [
+    {
+      name: "an agent down (its network link cut)",
+      config: () => ({}),
+      prepare: async () => {
+        const veth = `akslab-a${agent.index}`;
+        await sh(`ip link set ${veth} down`);
+        return async () => void (await sh(`ip link set ${veth} up`));
+      },
+      firstLine: new RegExp(
+        `^ssh: node ${agent.name} \\(${escaped(agent.ip)}\\) is unreachable through the jump host ${escaped(m0.ip)} `,
+      ),
+    },
+    {
+      name: "an SSH key that is not the cluster's",
+      config: (dir) => ({ sshPrivateKeyPath: path.join(dir, "other_rsa") }),
+      prepare: async (dir) => void keygen(dir, "rsa", "other_rsa"),
+      firstLine: new RegExp(
+        `^config sshPrivateKey/sshPrivateKeyPath or sshUser: ${escaped(m0.ip)} refused the login as ${inventory().adminUsername} `,
+      ),
+    },
+    {
+      name: "sshUser that is not the cluster's admin user",
+      config: () => ({ sshUser: "operator" }),
+      firstLine: new RegExp(
+        `^config sshPrivateKey/sshPrivateKeyPath or sshUser: ${escaped(m0.ip)} refused the login as operator `,
+      ),
+    },
+    {
+      name: "known_hosts with another host key for an agent (a man in the middle)",
+      config: (dir) => ({ sshKnownHostsPath: path.join(dir, "known_hosts") }),
+      prepare: async (dir) => {
+        const fake = Object.fromEntries(
+          ["ed25519", "ecdsa", "rsa"].map((t) => [
+            t,
+            fs
+              .readFileSync(`${keygen(dir, t, `fake_${t}`)}.pub`, "utf8")
+              .split(" ")
+              .slice(0, 2),
+          ]),
+        );
+        const lines = fs
+          .readFileSync(path.join(outputDir, "known_hosts"), "utf8")
+          .split("\n")
+          .map((l) => {
+            const [hosts, type] = l.split(" ");
+            if (!hosts?.split(",").includes(agent.name)) return l;
+            const t = Object.keys(fake).find((k) => type.includes(k))!;
+            return `${hosts} ${fake[t].join(" ")}`;
+          });
+        fs.writeFileSync(path.join(dir, "known_hosts"), lines.join("\n"));
+      },
+      firstLine: new RegExp(`^config sshKnownHostsPath: ${agent.name} showed a host key`),
+    },
+    {
+      name: "a jump host that does not answer",
+      config: () => ({ jumpHost: "10.240.255.99" }),
+      firstLine: /^config jumpHost: 10\.240\.255\.99 is unreachable over SSH /,
+    },
+    {
+      name: "apimodel.json whose CA is not the nodes' (rotated by hand)",
+      config: (dir) => ({ apiModel: path.join(dir, "cluster") }),
+      prepare: async (dir) => {
+        const ca = foreignCa(dir);
+        clusterCopy(dir, (model) => {
+          const props = model.properties as { certificateProfile: Record<string, string> };
+          props.certificateProfile.caCertificate = ca;
+        });
+      },
+      firstLine: /^preflight: k8s-\S+: \/etc\/kubernetes\/certs\/ca\.crt is not/,
+    },
+  ];
+}
+
+/** The first line of the output that starts with `error: `, without that prefix. */
+export function firstErrorLine(output: string): string {
+  const line = output
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l.startsWith("error: "));
+  return line === undefined ? "" : line.slice("error: ".length);
+}
