@@ -52,16 +52,45 @@ home=$(getent passwd "$user" | cut -d: -f6)
 mkdir -p "$ROTATE_DIR"
 chmod 700 "$ROTATE_DIR"
 rm -rf "$EXTRA_BACKUP_DIR.tmp" "$BACKUP_DIR.tmp" "$BACKUP_DIR.old"
-mkdir -p "$EXTRA_BACKUP_DIR.tmp"
-extras=0
+extra_files=()
 for f in "$NODE_KUBECONFIG" "$home/.kube/config"; do
-  if [ -f "$f" ]; then
-    mkdir -p "$EXTRA_BACKUP_DIR.tmp$(dirname "$f")"
-    cp -a "$f" "$EXTRA_BACKUP_DIR.tmp$f"
-    extras=$((extras + 1))
-  fi
+  if [ -f "$f" ]; then extra_files+=("$f"); fi
 done
-cp -a "$CERTS_DIR" "$BACKUP_DIR.tmp"
+
+# Room for the new backup while the old one is still there (it is swapped out only once the new
+# one is complete), checked before anything is copied: certs/ goes under /etc/kubernetes, the
+# kubeconfigs under the rotation dir, which may be a filesystem of its own.
+kube_dir=$(dirname "$BACKUP_DIR")
+if [ "$(stat -c %d -- "$kube_dir")" = "$(stat -c %d -- "$ROTATE_DIR")" ]; then
+  need=$(bytes_to_write "$kube_dir" "$CERTS_DIR" "${extra_files[@]}")
+  extra_need=$need
+  require_free_bytes "$kube_dir" "$need" "the backup"
+else
+  need=$(bytes_to_write "$kube_dir" "$CERTS_DIR")
+  extra_need=$(bytes_to_write "$ROTATE_DIR" "${extra_files[@]}")
+  require_free_bytes "$kube_dir" "$need" "the backup"
+  require_free_bytes "$ROTATE_DIR" "$extra_need" "the backup"
+fi
+
+# A copy that fails all the same (the disk filled since the check) leaves no half backup: both
+# trees under construction go, the previous backup stays as it was.
+copy_failed() {
+  rm -rf "$EXTRA_BACKUP_DIR.tmp" "$BACKUP_DIR.tmp"
+  die_write_failed "$@"
+}
+if ! err=$(mkdir -p "$EXTRA_BACKUP_DIR.tmp" 2>&1); then
+  copy_failed "$ROTATE_DIR" "$extra_need" "the backup" "$EXTRA_BACKUP_DIR.tmp" "$err"
+fi
+extras=0
+for f in "${extra_files[@]}"; do
+  if ! err=$({ mkdir -p "$EXTRA_BACKUP_DIR.tmp$(dirname "$f")" && cp -a "$f" "$EXTRA_BACKUP_DIR.tmp$f"; } 2>&1); then
+    copy_failed "$ROTATE_DIR" "$extra_need" "the backup" "$EXTRA_BACKUP_DIR.tmp$f" "$err"
+  fi
+  extras=$((extras + 1))
+done
+if ! err=$(cp -a "$CERTS_DIR" "$BACKUP_DIR.tmp" 2>&1); then
+  copy_failed "$kube_dir" "$need" "the backup" "$BACKUP_DIR.tmp" "$err"
+fi
 
 rm -f "$BACKUP_ID"
 rm -rf "$EXTRA_BACKUP_DIR"

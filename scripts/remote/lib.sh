@@ -70,6 +70,53 @@ manifest_paths() { cut -d' ' -f1 "$MANIFEST"; }
 # The staged copy of a destination path.
 staged_path() { printf '%s%s' "$STAGING_DIR" "$1"; }
 
+# Disk space. A node whose /etc/kubernetes filesystem is full must fail a writing step before it
+# writes anything, with one line that says how much to free, rather than leave a half-written
+# file behind (the issue "node disk full during staging").
+#
+# Margin on top of the files themselves: the directories a step creates (stage.sh's mirror of
+# the destination paths, about six; backup.sh's two trees), the blocks a directory and the
+# filesystem's own bookkeeping grow by, and the one-line state files beside. Each takes at most a
+# block or two; 64 KiB covers them on a 4 KiB-block filesystem with room to spare.
+readonly FREE_MARGIN_BYTES=65536
+
+# Bytes free for writing on the filesystem holding $1. df's "avail" leaves out the blocks
+# reserved for root (ext4's 5 %): root could use them, but a full node needs them more than a
+# rotation does.
+free_bytes() { df -B1 --output=avail -- "$1" | tail -n 1 | tr -d ' '; }
+
+# Bytes the given files and dirs (trees included) need once copied to the filesystem holding
+# $1: a file takes whole blocks of that filesystem (a 100-byte key takes one), a dir or link one
+# block; plus FREE_MARGIN_BYTES.
+bytes_to_write() {
+  local dir=$1 block
+  shift
+  block=$(stat -f -c %S -- "$dir")
+  { [ $# -eq 0 ] || find "$@" -printf '%y %s\n'; } | awk -v b="$block" -v m="$FREE_MARGIN_BYTES" '
+    { n += ($1 == "f") ? int(($2 + b - 1) / b) * b : b }
+    END { printf "%.0f\n", n + m }'
+}
+
+# Dies with one line unless the filesystem holding dir has need bytes free for what (a phrase:
+# "staging", "the backup"), naming the node and how much to free.
+require_free_bytes() {
+  local dir=$1 need=$2 what=$3 free host
+  free=$(free_bytes "$dir")
+  [ "$free" -lt "$need" ] || return 0
+  host=$(hostname)
+  die "$host: $dir has $free bytes free, $what needs $need: free at least $((need - free)) bytes under /etc/kubernetes on $host and run pulumi up again"
+}
+
+# Dies with one line after a write under dir failed despite require_free_bytes (the disk
+# filled meanwhile, or ran out of inodes): what failed and why (the command's own message), the
+# free bytes now, and the same advice. The caller has removed its partial file first.
+die_write_failed() {
+  local dir=$1 need=$2 what=$3 path=$4 reason=$5 host
+  host=$(hostname)
+  reason=$(printf '%s' "$reason" | tr '\n' ' ' | sed 's/ *$//')
+  die "$host: writing $path failed (${reason:-no message}); $dir has $(free_bytes "$dir") bytes free, $what needs $need: free space under /etc/kubernetes on $host and run pulumi up again"
+}
+
 # One digest over the content of a set of files (missing files count as "-"): the identity of
 # "what a service was started with", so a restart can tell whether it already happened.
 files_digest() {

@@ -3,8 +3,9 @@
 #
 # stdin (key material travels only here): one line per file,
 #   <destination path> <mode> <owner>:<group> <sha256> <base64 content>
-# Every line is checked (path, mode, owner, sha256 of the decoded content) before anything is
-# written. Staged copies are root-only; the manifest records where each goes and how.
+# Every line is checked (path, mode, owner, sha256 of the decoded content), and the free space
+# under the staging dir against what this run writes, before anything is written. Staged copies
+# are root-only; the manifest records where each goes and how.
 # A second run with the same bundle changes nothing.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -12,6 +13,8 @@ source "$(dirname "$0")/lib.sh"
 
 require_root
 umask 077
+# Written before the free-space check below, which needs it to name the filesystem the staged
+# files go to: an empty dir (an entry in its parent's directory block), harmless on a full disk.
 mkdir -p "$ROTATE_DIR"
 chmod 700 "$ROTATE_DIR"
 # Decode in memory (/dev/shm) where there is one: key material then touches the disk only in the
@@ -19,6 +22,8 @@ chmod 700 "$ROTATE_DIR"
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   work=$(mktemp -d /dev/shm/rotate-stage.XXXXXX)
 else
+  # Decoded here, the files take their space before the check below measures the free space,
+  # which stays right: the check counts the copies still to be made.
   work=$(mktemp -d "$ROTATE_DIR/.stage.XXXXXX")
 fi
 trap 'rm -rf "$work"' EXIT
@@ -54,27 +59,45 @@ while IFS=' ' read -r path mode owner sha b64 extra || [ -n "${path:-}" ]; do
 done
 [ "$n" -gt 0 ] || die "empty bundle on stdin"
 
-staged=0 unchanged=0
+# What this run writes: the files whose staged copy differs, and the manifest when it changes.
+# Decided before writing anything, so a node without the room for it fails with nothing changed.
+pending=() unchanged=0
 for e in "${entries[@]}"; do
   read -r i path _ _ _ sha <<<"$e"
-  target=$(staged_path "$path")
-  if [ "$(sha256_of "$target")" = "$sha" ]; then
+  if [ "$(sha256_of "$(staged_path "$path")")" = "$sha" ]; then
     unchanged=$((unchanged + 1))
-    continue
+  else
+    pending+=("$e")
   fi
-  mkdir -p "$(dirname "$target")"
-  # Copy beside the target, then rename: a half-written staged file never carries the final name.
-  cp "$work/$i" "$target.tmp"
-  mv -f "$target.tmp" "$target"
-  staged=$((staged + 1))
 done
-
 printf '%s\n' "${entries[@]}" | cut -d' ' -f2- | sort >"$work/manifest"
-if cmp -s "$work/manifest" "$MANIFEST"; then
-  manifest_state=unchanged
-else
-  cp "$work/manifest" "$MANIFEST.tmp"
-  mv -f "$MANIFEST.tmp" "$MANIFEST"
-  manifest_state=written
+manifest_state=unchanged
+cmp -s "$work/manifest" "$MANIFEST" || manifest_state=written
+
+writes=()
+for e in "${pending[@]}"; do writes+=("$work/${e%% *}"); done
+[ "$manifest_state" = unchanged ] || writes+=("$work/manifest")
+need=0
+if [ "${#writes[@]}" -gt 0 ]; then
+  need=$(bytes_to_write "$ROTATE_DIR" "${writes[@]}")
+  require_free_bytes "$ROTATE_DIR" "$need" staging
 fi
-log "$staged staged, $unchanged unchanged, manifest $manifest_state ($n files)"
+
+# Copies $1 to $2 through $2.tmp: a half-written file never carries the final name, and a failed
+# copy (the disk filled since the check) leaves no .tmp behind. Files copied before it are whole
+# and checked; the manifest still names the previous bundle, so install.sh refuses them until a
+# stage run completes.
+copy_in() {
+  local err
+  if ! err=$({ mkdir -p "$(dirname "$2")" && cp "$1" "$2.tmp" && mv -f "$2.tmp" "$2"; } 2>&1); then
+    rm -f "$2.tmp"
+    die_write_failed "$ROTATE_DIR" "$need" staging "$2" "$err"
+  fi
+}
+
+for e in "${pending[@]}"; do
+  read -r i path _ <<<"$e"
+  copy_in "$work/$i" "$(staged_path "$path")"
+done
+[ "$manifest_state" = unchanged ] || copy_in "$work/manifest" "$MANIFEST"
+log "${#pending[@]} staged, $unchanged unchanged, manifest $manifest_state ($n files)"

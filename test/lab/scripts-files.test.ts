@@ -10,6 +10,9 @@ const CERTS = "/etc/kubernetes/certs";
 const ADMIN_KUBECONFIG = "/home/azureuser/.kube/config";
 const BACKUP_ID = "/etc/kubernetes/rotate-certs/backup-rotation-id";
 const STAGING = "/etc/kubernetes/rotate-certs/certs";
+const ROTATE = "/etc/kubernetes/rotate-certs";
+// What the writing steps add to the files' own blocks (lib.sh FREE_MARGIN_BYTES).
+const FREE_MARGIN = 65536;
 
 // AKS Engine's layout of a master (docs/aks-engine.md §4): keys 0600, certs 0644, root except
 // the etcd server key and the peer pair, owned by etcd.
@@ -76,6 +79,20 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
     assert.strictEqual(node.snapshot(), before, `${script}: second run changed files`);
     return { first: first.stdout, second: second.stdout };
   }
+
+  // Disk space as the node-side scripts count it: free bytes from df, a file in whole blocks.
+  const freeBytes = (dir: string) =>
+    Number(node.must(`df -B1 --output=avail ${dir} | tail -n 1`).trim());
+  const blockOf = (dir: string) => Number(node.must(`stat -f -c %S ${dir}`).trim());
+  const inBlocks = (bytes: number, block: number) => Math.ceil(bytes / block) * block;
+  const noRoom = (script: string, dir: string, free: number, need: number, what: string) =>
+    `${script}: error: ${NODE}: ${dir} has ${free} bytes free, ${what} needs ${need}: ` +
+    `free at least ${need - free} bytes under /etc/kubernetes on ${NODE} and run pulumi up again`;
+  /** Fills the filesystem holding dir until `left` bytes are free. */
+  const fillUntil = (dir: string, left: number) =>
+    node.must(
+      `head -c $(( $(df -B1 --output=avail ${dir} | tail -n 1) - ${left} )) /dev/zero > ${dir}/filler`,
+    );
 
   before(async () => {
     await node.start();
@@ -195,6 +212,65 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
       assert.match(dots.stderr, /bad path/);
     });
 
+    it("fails with one line naming the node and the bytes to free when the bundle does not fit, writing nothing; stages once there is room", () => {
+      const lines = bundle.trimEnd().split("\n");
+      node.must(
+        `mkdir -p ${ROTATE} && mount -t tmpfs -o size=256k,mode=0700 rotate-full ${ROTATE}`,
+      );
+      try {
+        // An earlier stage left ca.crt and its manifest; then the disk filled up.
+        assert.strictEqual(node.script("stage.sh", [], lines[0] + "\n").code, 0);
+        fillUntil(ROTATE, 48 * 1024);
+        const before = node.snapshot([ROTATE]);
+        const free = freeBytes(ROTATE);
+        const block = blockOf(ROTATE);
+        // The 15 files that differ from what is staged, and the new manifest, in whole blocks.
+        const files = [...newContent.entries()].slice(1);
+        const manifest = MASTER_FILES.map(([f, mode, owner]) => [`${CERTS}/${f}`, mode, owner])
+          .concat([[ADMIN_KUBECONFIG, "0600", "azureuser:azureuser"]])
+          .map(([p, mode, owner]) => `${p} ${mode} ${owner.replace(":", " ")} ${"0".repeat(64)}\n`)
+          .join("");
+        const need =
+          files.reduce((n, [, c]) => n + inBlocks(Buffer.byteLength(c), block), 0) +
+          inBlocks(manifest.length, block) +
+          FREE_MARGIN;
+        assert.ok(need > free, `need ${need} > free ${free}`);
+
+        const res = node.script("stage.sh", [], bundle);
+        assert.strictEqual(res.code, 1);
+        assert.strictEqual(
+          res.stderr.split("\n")[0],
+          noRoom("stage", ROTATE, free, need, "staging"),
+        );
+        assert.strictEqual(node.snapshot([ROTATE]), before, "stage.sh wrote under a full disk");
+
+        node.must(`rm ${ROTATE}/filler`);
+        const ok = node.script("stage.sh", [], bundle);
+        assert.strictEqual(ok.code, 0, ok.stderr);
+        assert.match(ok.stdout, /15 staged, 1 unchanged, manifest written \(16 files\)/);
+      } finally {
+        node.must(`umount ${ROTATE}`);
+      }
+    });
+
+    it("removes its .tmp and fails with one line when a copy fails all the same (out of inodes)", () => {
+      node.must(`mount -t tmpfs -o size=1m,nr_inodes=8,mode=0700 rotate-full ${ROTATE}`);
+      try {
+        const res = node.script("stage.sh", [], bundle);
+        assert.strictEqual(res.code, 1);
+        assert.match(
+          res.stderr.split("\n")[0],
+          new RegExp(
+            `^stage: error: ${NODE}: writing ${STAGING}/\\S+ failed \\((cp|mkdir): [^)]*No space left on device\\); ` +
+              `${ROTATE} has \\d+ bytes free, staging needs \\d+: free space under /etc/kubernetes on ${NODE} and run pulumi up again$`,
+          ),
+        );
+        assert.strictEqual(node.must(`find ${ROTATE} -name '*.tmp' -o -name manifest`), "");
+      } finally {
+        node.must(`umount ${ROTATE}`);
+      }
+    });
+
     it("stages every file root-only without touching the live ones, once", () => {
       const live = node.snapshot([CERTS, "/home"]);
       const { first, second } = twice("stage.sh", [], bundle);
@@ -211,6 +287,109 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
   });
 
   describe("backup.sh", () => {
+    /** Runs body with /etc/kubernetes (or a dir in it) moved onto a tmpfs with these mount options. */
+    function onTmpfs(dir: string, options: string, body: () => void): void {
+      node.must(`set -e; t=$(mktemp -d /var/tmp/full.XXXXXX)
+        mount -t tmpfs -o ${options},mode=$(stat -c %a ${dir}) kube-full $t; cp -a ${dir}/. $t/; mount --move $t ${dir}; rmdir $t`);
+      try {
+        body();
+      } finally {
+        node.must(`umount ${dir}`);
+      }
+    }
+    const certsBytes = (block: number) =>
+      node
+        .must(
+          `find ${CERTS} -printf '%y %s\\n'; stat -c 'f %s' /var/lib/kubelet/kubeconfig ${ADMIN_KUBECONFIG}`,
+        )
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" "))
+        .reduce((n, [type, size]) => n + (type === "f" ? inBlocks(Number(size), block) : block), 0);
+
+    it("fails with one line naming the node and the bytes to free when certs.bak does not fit, copying nothing; backs up once there is room", () => {
+      onTmpfs("/etc/kubernetes", "size=512k", () => {
+        fillUntil("/etc/kubernetes", 32 * 1024);
+        const before = node.snapshot(["/etc/kubernetes"]);
+        const free = freeBytes("/etc/kubernetes");
+        // certs/ and the two kubeconfigs: the rotation dir is on the same filesystem here.
+        const need = certsBytes(blockOf("/etc/kubernetes")) + FREE_MARGIN;
+        assert.ok(need > free, `need ${need} > free ${free}`);
+
+        const res = node.script("backup.sh", ["azureuser", "r1"]);
+        assert.strictEqual(res.code, 1);
+        assert.strictEqual(
+          res.stderr.split("\n")[0],
+          noRoom("backup", "/etc/kubernetes", free, need, "the backup"),
+        );
+        assert.strictEqual(
+          node.snapshot(["/etc/kubernetes"]),
+          before,
+          "backup.sh wrote under a full disk",
+        );
+
+        node.must("rm /etc/kubernetes/filler");
+        const ok = node.script("backup.sh", ["azureuser", "r1"]);
+        assert.strictEqual(ok.code, 0, ok.stderr);
+        assert.match(
+          ok.stdout,
+          /backed up 15 files to \/etc\/kubernetes\/certs.bak and 2 kubeconfigs/,
+        );
+      });
+    });
+
+    it("checks the rotation dir too when it is a filesystem of its own, before copying anything", () => {
+      onTmpfs(ROTATE, "size=256k", () => {
+        fillUntil(ROTATE, 32 * 1024);
+        const before = node.snapshot(["/etc/kubernetes"]);
+        const free = freeBytes(ROTATE);
+        const block = blockOf(ROTATE);
+        const kubeconfigs = node
+          .must(`stat -c %s /var/lib/kubelet/kubeconfig ${ADMIN_KUBECONFIG}`)
+          .trim()
+          .split("\n")
+          .reduce((n, size) => n + inBlocks(Number(size), block), 0);
+        const need = kubeconfigs + FREE_MARGIN;
+
+        const res = node.script("backup.sh", ["azureuser", "r1"]);
+        assert.strictEqual(res.code, 1);
+        assert.strictEqual(
+          res.stderr.split("\n")[0],
+          noRoom("backup", ROTATE, free, need, "the backup"),
+        );
+        assert.strictEqual(
+          node.snapshot(["/etc/kubernetes"]),
+          before,
+          "backup.sh wrote under a full disk",
+        );
+        assert.strictEqual(node.sh("test -e /etc/kubernetes/certs.bak.tmp").code, 1);
+      });
+    });
+
+    it("removes the half-built backup and fails with one line when a copy fails all the same (out of inodes)", () => {
+      // As many inodes as the rotation dir holds, and two more: the backup's first dirs.
+      onTmpfs(ROTATE, `size=1m,nr_inodes=$(( $(find ${ROTATE} | wc -l) + 2 ))`, () => {
+        // The rotation dir's own mtime changes (a dir was made and removed in it); nothing else.
+        const kept = [CERTS, STAGING, `${ROTATE}/manifest`];
+        const before = node.snapshot(kept);
+        const res = node.script("backup.sh", ["azureuser", "r1"]);
+        assert.strictEqual(res.code, 1);
+        assert.match(
+          res.stderr.split("\n")[0],
+          new RegExp(
+            `^backup: error: ${NODE}: writing ${ROTATE}/backup.tmp/\\S+ failed \\((cp|mkdir): [^)]*No space left on device\\); ` +
+              `${ROTATE} has \\d+ bytes free, the backup needs \\d+: free space under /etc/kubernetes on ${NODE} and run pulumi up again$`,
+          ),
+        );
+        assert.strictEqual(node.snapshot(kept), before);
+        assert.strictEqual(
+          node.must("find /etc/kubernetes -name '*.tmp' -o -name certs.bak -o -name backup"),
+          "",
+          "backup.sh left a half backup",
+        );
+      });
+    });
+
     it("copies the current certs and kubeconfigs for the rotation, once", () => {
       const { first, second } = twice("backup.sh", ["azureuser", "r1"]);
       assert.match(
