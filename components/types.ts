@@ -17,6 +17,12 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * Suffix of the copy write-file.sh keeps of a file on the operator's machine (the kubeconfig,
+ * apimodel.json) each time the rotation replaces it; the rollback restores from it.
+ */
+export const LOCAL_BACKUP_SUFFIX = ".before-rotation";
+
 /** A node's role in the cluster. */
 export type NodeRole = "master" | "agent";
 

@@ -23,6 +23,23 @@ export function certificateFacts(pem: string): CertificateFacts {
 }
 
 /**
+ * The CA of an apimodel.json kept as a backup (`….before-rotation`), or undefined when the text is
+ * absent or holds no readable CA: a hint for the pre-flight, never a problem of the input.
+ */
+export function backupCaFacts(text: string | undefined): CertificateFacts | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const model = JSON.parse(text) as {
+      properties?: { certificateProfile?: { caCertificate?: unknown } };
+    };
+    const pem = model.properties?.certificateProfile?.caCertificate;
+    return typeof pem === "string" && pem !== "" ? certificateFacts(pem) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Facts for every certificate present in `properties.certificateProfile`. A missing profile or
  * field is fine (nothing to report); a present field that is not a PEM certificate, or an etcd
  * peer list whose length is not the master count, is a problem.

@@ -1,7 +1,8 @@
-// The only file I/O of the cluster model: finds and reads apimodel.json and azuredeploy.json.
+// The only file I/O of the cluster model: finds and reads apimodel.json and azuredeploy.json (and
+// apimodel.json.before-rotation, when a rotation left one).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InputError } from "../types";
+import { InputError, LOCAL_BACKUP_SUFFIX } from "../types";
 import type { ClusterModel } from "./model";
 import { parseCluster } from "./parse";
 
@@ -34,11 +35,13 @@ export function loadCluster(files: ClusterFiles): ClusterModel {
     files.azureDeploy ?? path.join(path.dirname(apiModelFile), "azuredeploy.json"),
   );
   const haveDeploy = fs.existsSync(azureDeployFile);
+  const backupFile = apiModelFile + LOCAL_BACKUP_SUFFIX;
   return parseCluster({
     apiModelFile,
     apiModelText: fs.readFileSync(apiModelFile, "utf8"),
     azureDeployFile: haveDeploy || files.nameSuffix === undefined ? azureDeployFile : undefined,
     azureDeployText: haveDeploy ? fs.readFileSync(azureDeployFile, "utf8") : undefined,
     nameSuffix: files.nameSuffix,
+    apiModelBackupText: fs.existsSync(backupFile) ? fs.readFileSync(backupFile, "utf8") : undefined,
   });
 }

@@ -76,4 +76,10 @@ export interface ClusterModel {
   readonly firstServiceIp: string;
   /** The certificates in apimodel.json today, by identity (`ca`, `apiserver`, `etcdpeer1`, …). */
   readonly currentCertificates: Readonly<Record<string, CertificateFacts>>;
+  /**
+   * The CA in `apimodel.json.before-rotation`, the copy of apimodel.json the last rotation
+   * replaced when it persisted its own (write-file.sh); undefined when there is no such file or
+   * no readable CA in it. Only the pre-flight CA check reads it (docs/rotation.md).
+   */
+  readonly replacedCa?: CertificateFacts;
 }

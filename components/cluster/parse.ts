@@ -1,7 +1,7 @@
 // apimodel.json + azuredeploy.json → ClusterModel. Pure: takes file contents, returns the model
 // or throws an InputError listing every problem found, each naming the file and JSON path.
 import { InputError } from "../types";
-import { readCurrentCertificates } from "./currentCertificates";
+import { backupCaFacts, readCurrentCertificates } from "./currentCertificates";
 import {
   addIpv4,
   addToLastOctet,
@@ -26,6 +26,8 @@ export interface ClusterSources {
   readonly azureDeployText?: string;
   /** Operator override for the cluster id (config `nameSuffix`). */
   readonly nameSuffix?: string;
+  /** `apimodel.json.before-rotation`, when there is one (the file the last rotation replaced). */
+  readonly apiModelBackupText?: string;
 }
 
 const FROM_OUTPUT =
@@ -103,6 +105,7 @@ export function parseCluster(sources: ClusterSources): ClusterModel {
     serviceCidr,
     firstServiceIp,
     currentCertificates,
+    replacedCa: backupCaFacts(sources.apiModelBackupText),
   };
 }
 

@@ -4,6 +4,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { SshPlan } from "../config";
+import { LOCAL_BACKUP_SUFFIX } from "../types";
 import { sha256Hex } from "./bundle";
 import { connectionFor, sshRoute } from "./connection";
 import {
@@ -117,11 +118,7 @@ export function bootWait(ssh: SshPlan, parent: pulumi.Resource) {
   };
 }
 
-/**
- * Suffix of the copy write-file.sh keeps of a file on the operator's machine (the kubeconfig,
- * apimodel.json) the first time the rotation replaces it; the rollback restores from it.
- */
-export const LOCAL_BACKUP_SUFFIX = ".before-rotation";
+export { LOCAL_BACKUP_SUFFIX };
 
 const localCommand = (words: string[]) => words.map(shellQuote).join(" ");
 

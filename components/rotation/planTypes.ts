@@ -3,6 +3,7 @@
 import type { RotateConfig } from "../config";
 import type { ScriptName } from "../remote";
 import type { NodeRole } from "../types";
+import type { OperatorCas } from "./caCheck";
 import type { InstallPhase } from "./phases";
 
 /** The operator's files the rotation rewrites (and the rollback restores). */
@@ -36,7 +37,9 @@ export type Word =
   /** A `key=value` line an earlier step printed. */
   | { readonly stdoutOf: string; readonly key: string; readonly unsecret?: boolean }
   /** The SHA-256 of a local file's new content. */
-  | { readonly contentDigest: LocalFile };
+  | { readonly contentDigest: LocalFile }
+  /** The CAs a node's ca.crt may hold at the gate: these and the new CA (caCheck.ts acceptedCas). */
+  | { readonly acceptedCas: OperatorCas };
 
 /** What a step runs. */
 export type Run =
@@ -93,6 +96,12 @@ export interface PlanInput {
   readonly rollout: RotateConfig["rollout"];
   readonly rotationId: string;
   readonly user: string;
+  /**
+   * The CA fingerprints of the operator's apimodel.json (and of its `….before-rotation` copy) the
+   * gate checks every node's ca.crt against.
+   * @default - no CA check: apimodel.json has no certificateProfile.caCertificate
+   */
+  readonly operatorCas?: OperatorCas;
 }
 
 /** rotate: the cut-over; finalize: rotate, then the backups removed; rollback: restore them. */

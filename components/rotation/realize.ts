@@ -23,6 +23,8 @@ export interface RealizeEnv {
   bundle(node: string): NodeBundle;
   /** The new content of an operator's file (writeLocal). */
   localContent(file: "kubeconfig" | "apimodel"): pulumi.Output<string>;
+  /** The SHA-256 of the new CA's DER (the gate's CA check). */
+  newCaSha256(): pulumi.Output<string>;
 }
 
 /** Registers every step of `phases` in order; returns them by id. */
@@ -31,6 +33,7 @@ export function realize(phases: readonly Phase[], env: RealizeEnv): Map<string, 
   const src: WordSources = {
     bundle: env.bundle,
     localContent: env.localContent,
+    newCaSha256: env.newCaSha256,
     step: (id) => {
       const cmd = made.get(id);
       if (cmd === undefined)

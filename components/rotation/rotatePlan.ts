@@ -60,12 +60,16 @@ export function rotatePhases(input: PlanInput): Phase[] {
 export function gatePhase(ix: NodeIndex, input: PlanInput): Phase {
   // A node that will reboot must prove at the gate that it would come back (preflight.sh).
   const rebooting = input.rollout.rebootStrategy !== "none";
+  // A node whose CA is neither apimodel.json's nor the new one was rotated by hand: refused.
+  const cas = input.operatorCas;
+  const caCheck: Word[] = cas === undefined ? [] : ["--ca-sha256", { acceptedCas: cas }];
   const steps: PlanStep[] = ix.all.map((n) => deliverStep(`deliver-${n}-scripts`, n));
   for (const n of ix.all) {
     steps.push(
       scriptStep(`preflight-${n}-check`, n, "preflight.sh", {
         args: [
           ...(rebooting ? ["--reboot"] : []),
+          ...caCheck,
           n,
           ix.node(n).role,
           ...ix.paths(n, ["etcd", "controlplane", "kubelet"]),

@@ -5,6 +5,7 @@ import type { ClusterModel } from "../cluster/model";
 import type { RotateConfig, SshPlan } from "../config";
 import type { KubeconfigPlacement, NodeFile } from "../pki/specs";
 import type { Cmd } from "../remote";
+import { derSha256, hexFingerprint } from "./caCheck";
 import { apiModelContent, kubeconfigContent, nodeBundles, type RotationPki } from "./content";
 import { finalizePlan } from "./finalizePlan";
 import { planNodes } from "./planNodes";
@@ -34,6 +35,18 @@ export function planInput(args: Omit<RotationArgs, "pki" | "ssh">): PlanInput {
     rollout: args.rollout,
     rotationId: args.rotationId,
     user: args.cluster.adminUsername,
+    operatorCas: operatorCas(args.cluster),
+  };
+}
+
+/** The CA fingerprints of apimodel.json and of its backup copy, if apimodel.json has a CA. */
+function operatorCas(cluster: ClusterModel): PlanInput["operatorCas"] {
+  const ca = cluster.currentCertificates.ca;
+  if (ca === undefined) return undefined;
+  const replaced = cluster.replacedCa;
+  return {
+    apiModel: hexFingerprint(ca.fingerprintSha256),
+    ...(replaced === undefined ? {} : { replaced: hexFingerprint(replaced.fingerprintSha256) }),
   };
 }
 
@@ -45,12 +58,14 @@ export function buildPlan(parent: pulumi.Resource, args: RotationArgs, mode: Pla
   const kubeconfig = once(() => kubeconfigContent(args.pki, args.cluster));
   const apiModel = once(() => apiModelContent(args.pki, args.cluster));
   const bundles = once(() => nodeBundles(args.pki, args.files, args.kubeconfigs, kubeconfig()));
+  const newCa = once(() => args.pki.content({ identity: "ca", kind: "cert" }).apply(derSha256));
   const steps = realize(phases, {
     parent,
     ssh: args.ssh,
     paths: args.paths,
     bundle: (node) => bundles()(node),
     localContent: (file) => (file === "kubeconfig" ? kubeconfig() : apiModel()),
+    newCaSha256: newCa,
   });
   return { input, phases, steps, kubeconfig };
 }

@@ -1,5 +1,5 @@
 // A plan's words (planTypes.ts) as the values Pulumi sends: digests from the nodes' bundles,
-// tokens over them, script hashes, and what earlier steps printed or are.
+// tokens over them, script hashes, what earlier steps printed or are, and the CAs the gate accepts.
 import * as pulumi from "@pulumi/pulumi";
 import {
   digestsOf,
@@ -9,6 +9,7 @@ import {
   type Cmd,
   type NodeBundle,
 } from "../remote";
+import { acceptedCas } from "./caCheck";
 import { tokenOf } from "./phases";
 import type { LocalFile, Word } from "./planTypes";
 
@@ -19,6 +20,8 @@ export interface WordSources {
   step(id: string): Cmd;
   /** The new content of an operator's file. */
   localContent(file: LocalFile): pulumi.Output<string>;
+  /** The SHA-256 of the new CA certificate's DER, lowercase hex (not secret). */
+  newCaSha256(): pulumi.Output<string>;
 }
 
 export function resolveWord(word: Word, src: WordSources): pulumi.Input<unknown> {
@@ -36,6 +39,10 @@ export function resolveWord(word: Word, src: WordSources): pulumi.Input<unknown>
     if (!("stdout" in cmd)) throw new Error(`plan: ${word.stdoutOf} prints nothing to read`);
     const value = stdoutValue(cmd, word.key);
     return word.unsecret === true ? pulumi.unsecret(value) : value;
+  }
+  if ("acceptedCas" in word) {
+    const operator = word.acceptedCas;
+    return src.newCaSha256().apply((ca) => acceptedCas(operator, ca));
   }
   return src.localContent(word.contentDigest).apply(sha256Hex);
 }

@@ -3,6 +3,7 @@
 // sandboxed master, each twice: the second run must report nothing to do and leave every file,
 // mode, owner and mtime as the first run left it.
 import * as assert from "assert";
+import { X509Certificate } from "crypto";
 import { Sandbox, bundleLine, makePkiScript, sha256 } from "./scripts-sandbox";
 
 const NODE = "k8s-master-12345678-0";
@@ -159,6 +160,102 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
       );
       assert.match(res.stderr, /\/etc\/default\/etcd exists: this node looks like a master/);
       assert.strictEqual(node.snapshot(), before);
+    });
+
+    describe("--ca-sha256: the node's CA against apimodel.json's and the new one", () => {
+      // SHA-256 of the DER, lowercase hex, computed here without openssl (the script uses it).
+      const fp = (pem: string) =>
+        new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase();
+      let oldCa = "";
+      let newCa = "";
+      before(() => {
+        oldCa = fp(node.must("cat /var/tmp/old/ca.crt"));
+        newCa = fp(node.must("cat /var/tmp/new/ca.crt"));
+      });
+      it("passes when ca.crt is apimodel.json's CA, and changes nothing", () => {
+        const { first } = twice("preflight.sh", [
+          "--ca-sha256",
+          `${oldCa},${newCa}`,
+          NODE,
+          "master",
+          ...expected,
+        ]);
+        assert.match(first, /ready for rotation/);
+      });
+
+      // The sandbox's etcd serves with the old CA, so etcdctl would fail with another ca.crt:
+      // these run as on an agent (no /etc/default/etcd), which checks the CA alone.
+      function asAgentWithCa(caPem: string, list: string) {
+        node.must(
+          `cp -p ${CERTS}/ca.crt /var/tmp/ca.crt.kept && mv /etc/default/etcd /var/tmp/etcd.kept`,
+        );
+        try {
+          node.must(`cat > ${CERTS}/ca.crt`, caPem);
+          return node.script("preflight.sh", ["--ca-sha256", list, NODE, "agent", ...expected]);
+        } finally {
+          node.must(
+            `cp -p /var/tmp/ca.crt.kept ${CERTS}/ca.crt && mv /var/tmp/etcd.kept /etc/default/etcd`,
+          );
+        }
+      }
+
+      it("passes when ca.crt is already the rotation's new CA (a rerun after an interruption)", () => {
+        const res = asAgentWithCa(
+          node.must("cat /var/tmp/new/ca.crt"),
+          `${"cd".repeat(32)},${newCa}`,
+        );
+        assert.strictEqual(res.code, 0, res.stderr);
+        assert.match(res.stdout, /ready for rotation/);
+      });
+
+      it("passes when ca.crt is a bundle with the new CA as its second certificate", () => {
+        const foreign = node.must(
+          "openssl req -x509 -newkey rsa:2048 -nodes -keyout /dev/null -days 2 -subj /CN=foreign 2>/dev/null",
+        );
+        const bundle = foreign + node.must("cat /var/tmp/new/ca.crt");
+        const res = asAgentWithCa(bundle, `${oldCa},${newCa}`);
+        assert.strictEqual(res.code, 0, res.stderr);
+        assert.match(res.stdout, /ready for rotation/);
+      });
+
+      it("refuses a CA that is neither, with one line naming the fix, and changes nothing", () => {
+        const other = "ab".repeat(32);
+        const before = node.snapshot();
+        const res = node.script("preflight.sh", [
+          "--ca-sha256",
+          `${other},${newCa}`,
+          NODE,
+          "master",
+          ...expected,
+        ]);
+        assert.strictEqual(res.code, 1);
+        assert.strictEqual(
+          res.stderr,
+          `preflight: ${NODE}: ${CERTS}/ca.crt (sha256 ${oldCa}) is not the CA of apimodel.json's ` +
+            `certificateProfile (sha256 ${other}) nor the rotation's new CA: apimodel.json is not ` +
+            "this cluster's current one (rotated by hand?); point config apiModel at the " +
+            "apimodel.json that matches the cluster\n",
+        );
+        assert.strictEqual(node.snapshot(), before);
+      });
+
+      it("refuses a ca.crt with no PEM certificate in it", () => {
+        const res = asAgentWithCa("not a certificate\n", `${oldCa},${newCa}`);
+        assert.strictEqual(res.code, 1);
+        assert.strictEqual(
+          res.stderr,
+          `preflight: ${NODE}: ${CERTS}/ca.crt holds no PEM certificate\n`,
+        );
+      });
+
+      it("rejects a fingerprint that is not lowercase hex SHA-256, before any check", () => {
+        const res = node.script("preflight.sh", ["--ca-sha256", "AB:CD", NODE, "master"]);
+        assert.strictEqual(res.code, 1);
+        assert.strictEqual(
+          res.stderr,
+          "preflight: error: --ca-sha256: 'AB:CD' is not a SHA-256 in lowercase hex\n",
+        );
+      });
     });
 
     it("refuses when etcd does not answer", () => {
