@@ -79,8 +79,11 @@ for e in "${pending[@]}"; do writes+=("$work/${e%% *}"); done
 [ "$manifest_state" = unchanged ] || writes+=("$work/manifest")
 need=0
 if [ "${#writes[@]}" -gt 0 ]; then
-  need=$(bytes_to_write "$ROTATE_DIR" "${writes[@]}")
-  require_free_bytes "$ROTATE_DIR" "$need" staging
+  # Checked where the staged copies go (a node may have it on a filesystem of its own); the
+  # manifest beside it is a few hundred bytes, inside the margin.
+  mkdir -p "$STAGING_DIR"
+  need=$(bytes_to_write "$STAGING_DIR" "${writes[@]}")
+  require_free_bytes "$STAGING_DIR" "$need" staging
 fi
 
 # Copies $1 to $2 through $2.tmp: a half-written file never carries the final name, and a failed
@@ -91,7 +94,7 @@ copy_in() {
   local err
   if ! err=$({ mkdir -p "$(dirname "$2")" && cp "$1" "$2.tmp" && mv -f "$2.tmp" "$2"; } 2>&1); then
     rm -f "$2.tmp"
-    die_write_failed "$ROTATE_DIR" "$need" staging "$2" "$err"
+    die_write_failed "$STAGING_DIR" "$need" staging "$2" "$err"
   fi
 }
 

@@ -337,7 +337,7 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
         assert.strictEqual(res.code, 1);
         assert.strictEqual(
           res.stderr.split("\n")[0],
-          noRoom("stage", ROTATE, free, need, "staging"),
+          noRoom("stage", STAGING, free, need, "staging"),
         );
         assert.strictEqual(node.snapshot([ROTATE]), before, "stage.sh wrote under a full disk");
 
@@ -359,7 +359,7 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
           res.stderr.split("\n")[0],
           new RegExp(
             `^stage: error: ${NODE}: writing ${STAGING}/\\S+ failed \\((cp|mkdir): [^)]*No space left on device\\); ` +
-              `${ROTATE} has \\d+ bytes free, staging needs \\d+: free space under /etc/kubernetes on ${NODE} and run pulumi up again$`,
+              `${STAGING} has \\d+ bytes free, staging needs \\d+: free space under /etc/kubernetes on ${NODE} and run pulumi up again$`,
           ),
         );
         assert.strictEqual(node.must(`find ${ROTATE} -name '*.tmp' -o -name manifest`), "");

@@ -123,7 +123,8 @@ export function clusterRows(): ClusterRow[] {
           props.certificateProfile.caCertificate = ca;
         });
       },
-      firstLine: /^preflight: k8s-\S+: \/etc\/kubernetes\/certs\/ca\.crt is not/,
+      firstLine:
+        /^preflight: k8s-\S+: \/etc\/kubernetes\/certs\/ca\.crt \(sha256 [0-9a-f]{64}\) is not the CA of apimodel\.json's certificateProfile /,
     },
   ];
 }

@@ -20,7 +20,9 @@ export function faultsOfSecondRotation(
     stagingDiskFull(
       agentLast.name,
       STAGING_DIR,
-      new RegExp(`stage: ${agentLast.name}: .*needs \\d+`),
+      new RegExp(
+        `stage: error: ${agentLast.name}: ${STAGING_DIR} has \\d+ bytes free, staging needs \\d+: free at least \\d+ bytes under /etc/kubernetes on ${agentLast.name} and run pulumi up again`,
+      ),
     ),
     ilbDown(/controlplane-\S+-restart creating/, "the first control-plane restart", 45_000),
     linkCut(
