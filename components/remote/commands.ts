@@ -127,6 +127,14 @@ interface LocalOptions {
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
+/** The rotation a local write or restore belongs to (the copy it keeps is tagged with it). */
+interface RotationOptions extends LocalOptions {
+  readonly rotationId: string;
+}
+
+/** The file beside an operator's `.before-rotation` copy naming the rotation that kept it. */
+export const LOCAL_BACKUP_ID_SUFFIX = `${LOCAL_BACKUP_SUFFIX}.rotation-id`;
+
 /**
  * Rewrites an operator's file with `content` (secret: it may hold keys), keeping its first
  * original as `<dest>.before-rotation`; again whenever the content changes.
@@ -135,7 +143,7 @@ export function localWrite(
   name: string,
   dest: string,
   content: pulumi.Output<string>,
-  opts: LocalOptions,
+  opts: RotationOptions,
 ): command.local.Command {
   return new command.local.Command(
     name,
@@ -145,6 +153,7 @@ export function localWrite(
         `${LOCAL_SCRIPTS_DIR}/write-file.sh`,
         dest,
         dest + LOCAL_BACKUP_SUFFIX,
+        opts.rotationId,
       ]),
       stdin: content,
       logging: "none",
@@ -162,9 +171,15 @@ export function localWrite(
 export function localRestore(
   name: string,
   dest: string,
-  opts: LocalOptions,
+  opts: RotationOptions,
 ): command.local.Command {
-  const words = ["bash", `${LOCAL_SCRIPTS_DIR}/restore-file.sh`, dest, dest + LOCAL_BACKUP_SUFFIX];
+  const words = [
+    "bash",
+    `${LOCAL_SCRIPTS_DIR}/restore-file.sh`,
+    dest,
+    dest + LOCAL_BACKUP_SUFFIX,
+    opts.rotationId,
+  ];
   return localRun(name, words, undefined, opts);
 }
 
@@ -175,7 +190,8 @@ export function localRemoveBackup(
   triggers: pulumi.Input<unknown>[],
   opts: LocalOptions,
 ): command.local.Command {
-  return localRun(name, ["rm", "-f", "--", dest + LOCAL_BACKUP_SUFFIX], triggers, opts);
+  const copies = [dest + LOCAL_BACKUP_SUFFIX, dest + LOCAL_BACKUP_ID_SUFFIX];
+  return localRun(name, ["rm", "-f", "--", ...copies], triggers, opts);
 }
 
 /** A command on the operator's machine that reads no secret. */

@@ -55,9 +55,14 @@ export type Run =
   /** From the operator's machine: wait until the node answers from a new boot (wait-boot.sh). */
   | { readonly kind: "bootWait"; readonly token: Word; readonly timeoutSeconds: number }
   /** An operator's file rewritten with its new content, its first original kept. */
-  | { readonly kind: "writeLocal"; readonly file: LocalFile }
+  | {
+      readonly kind: "writeLocal";
+      readonly file: LocalFile;
+      /** Recorded with the copy it keeps: only this rotation's rollback puts that copy back. */
+      readonly rotationId: string;
+    }
   /** An operator's file put back from the copy writeLocal kept. */
-  | { readonly kind: "restoreLocal"; readonly file: LocalFile }
+  | { readonly kind: "restoreLocal"; readonly file: LocalFile; readonly rotationId: string }
   /** The copy writeLocal kept, removed (finalize). */
   | { readonly kind: "removeLocalBackup"; readonly file: LocalFile };
 

@@ -80,9 +80,15 @@ function creator(env: RealizeEnv, src: WordSources) {
           dependsOn,
         });
       case "writeLocal":
-        return localWrite(s.id, localPath(env.paths, run.file), env.localContent(run.file), opts);
+        return localWrite(s.id, localPath(env.paths, run.file), env.localContent(run.file), {
+          ...opts,
+          rotationId: run.rotationId,
+        });
       case "restoreLocal":
-        return localRestore(s.id, localPath(env.paths, run.file), opts);
+        return localRestore(s.id, localPath(env.paths, run.file), {
+          ...opts,
+          rotationId: run.rotationId,
+        });
       case "removeLocalBackup":
         return localRemoveBackup(s.id, localPath(env.paths, run.file), triggersOf(s), opts);
     }

@@ -155,7 +155,7 @@ function tailRestore(ix: NodeIndex, input: PlanInput, after: string[]): Phase[] 
   kubeconfigs.push({
     id: "rollback-local-kubeconfig",
     node: "local",
-    run: { kind: "restoreLocal", file: "kubeconfig" },
+    run: { kind: "restoreLocal", file: "kubeconfig", rotationId: input.rotationId },
     waitsFor: [kubeProxy.id],
     triggers: [],
   });
@@ -175,7 +175,7 @@ function tailRestore(ix: NodeIndex, input: PlanInput, after: string[]): Phase[] 
   const apiModel: PlanStep = {
     id: "rollback-local-apimodel",
     node: "local",
-    run: { kind: "restoreLocal", file: "apimodel" },
+    run: { kind: "restoreLocal", file: "apimodel", rotationId: input.rotationId },
     waitsFor: vocab.ids(verified),
     triggers: [],
   };

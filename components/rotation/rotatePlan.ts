@@ -229,7 +229,7 @@ function kubeconfigPhase(ix: NodeIndex, input: PlanInput, kubeletReady: string[]
   const local: PlanStep = {
     id: "kubeconfig-local-write",
     node: "local",
-    run: { kind: "writeLocal", file: "kubeconfig" },
+    run: { kind: "writeLocal", file: "kubeconfig", rotationId: input.rotationId },
     waitsFor: [kubeProxy.id],
     triggers: [{ contentDigest: "kubeconfig" }],
   };
@@ -270,7 +270,7 @@ export function verifyPhase(ix: NodeIndex, input: PlanInput, rebooted: string[])
   return [
     { name: "serviceaccounts", steps: serviceAccounts },
     { name: "verify", steps: [...files, cluster] },
-    { name: "persist", steps: persistSteps(ix, cluster.id) },
+    { name: "persist", steps: persistSteps(ix, cluster.id, input.rotationId) },
   ];
 }
 
@@ -278,7 +278,7 @@ export function verifyPhase(ix: NodeIndex, input: PlanInput, rebooted: string[])
  * The staged copies of the new keys are not needed once verified: removed on every node, again
  * whenever the node was staged again (a new stage step has a new id). apimodel.json rewritten.
  */
-function persistSteps(ix: NodeIndex, verified: string): PlanStep[] {
+function persistSteps(ix: NodeIndex, verified: string, rotationId: string): PlanStep[] {
   return [
     ...ix.all.map((n) =>
       scriptStep(`cleanup-${n}-staging`, n, "cleanup.sh", {
@@ -290,7 +290,7 @@ function persistSteps(ix: NodeIndex, verified: string): PlanStep[] {
     {
       id: "persist-local-apimodel",
       node: "local",
-      run: { kind: "writeLocal", file: "apimodel" },
+      run: { kind: "writeLocal", file: "apimodel", rotationId },
       waitsFor: [verified],
       triggers: [{ contentDigest: "apimodel" }],
     },

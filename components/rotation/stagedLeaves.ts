@@ -57,7 +57,7 @@ function afterLeaves(ix: NodeIndex, input: PlanInput, turns: string[]) {
     {
       id: "leaves-local-kubeconfig",
       node: "local",
-      run: { kind: "writeLocal", file: "kubeconfig" },
+      run: { kind: "writeLocal", file: "kubeconfig", rotationId: input.rotationId },
       waitsFor: turns,
       triggers: [{ contentDigest: "kubeconfig" }],
     },

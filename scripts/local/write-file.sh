@@ -5,14 +5,17 @@
 # replaced (as the nodes' certs.bak), so a rollback goes back one rotation. A second run with the
 # same content changes nothing, and keeps the backup (the file in place is this rotation's own).
 #
-# usage: write-file.sh <path> <backup path>
+# With a rotation id, the copy is tagged with it (<backup>.rotation-id): a rollback of another
+# rotation, one interrupted before it replaced the file, then leaves the file alone.
+#
+# usage: write-file.sh <path> <backup path> [<rotation id>]
 set -euo pipefail
 
-[ $# -eq 2 ] || {
-  echo "usage: write-file.sh <path> <backup path>" >&2
+[ $# -eq 2 ] || [ $# -eq 3 ] || {
+  echo "usage: write-file.sh <path> <backup path> [<rotation id>]" >&2
   exit 2
 }
-dest=$1 backup=$2
+dest=$1 backup=$2 rotation=${3:-}
 umask 077
 dir=$(dirname "$dest")
 mkdir -p "$dir"
@@ -38,6 +41,14 @@ if [ -f "$dest" ]; then
   trap 'rm -f "$tmp" "$btmp"' EXIT
   cp -p "$dest" "$btmp"
   mv -f "$btmp" "$backup"
+  # The tag follows the copy it names; a crash between the two leaves the old tag, whose rollback
+  # then restores nothing rather than a copy it did not keep.
+  if [ -n "$rotation" ]; then
+    printf '%s\n' "$rotation" >"$btmp"
+    mv -f "$btmp" "$backup.rotation-id"
+  else
+    rm -f "$backup.rotation-id"
+  fi
   echo "write-file: kept the previous $dest as $backup"
 fi
 chmod 600 "$tmp"

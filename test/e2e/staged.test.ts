@@ -8,11 +8,19 @@ import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fileFacts, fingerprintOf, privateDir } from "./support/cluster";
+import { fileFacts, fingerprintOf, kubectl, privateDir, type FileFacts } from "./support/cluster";
 import { expectedFiles } from "./support/expected";
-import { freshLab, inventory, labDown, rootScript, ssh, type LabNode } from "./support/lab";
+import {
+  freshLab,
+  inventory,
+  kubeconfigPath,
+  labDown,
+  rootScript,
+  ssh,
+  type LabNode,
+} from "./support/lab";
 import { certificatesOutput, createStack, pulumi, setConfig, STACK, up } from "./support/pulumi";
-import { etcdReport, phaseMarks, report } from "./probe/report";
+import { etcdReport, phaseMarks, probeBReport, report } from "./probe/report";
 import type { Attempt } from "./probe/probeA";
 import { killGroup, killTree, repoRoot, type RunResult } from "../support/proc";
 
@@ -104,7 +112,9 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     });
     const feeder = setInterval(() => void trustStagedCa(), 3000);
     const samples = `/var/tmp/etcd-samples-${name}`;
-    await startEtcdSampler(samples);
+    const probeB = `/var/tmp/probe-b-${name}`;
+    await startOnMaster0("etcd-sampler.sh", samples);
+    await startOnMaster0("probeB.sh", probeB);
     await new Promise((r) => setTimeout(r, 5000));
     const started = Date.now() / 1000;
     // Every progress line stamped as it arrives: the phases of the probe's report.
@@ -117,7 +127,9 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
       clearInterval(feeder);
       await stop(probe);
     }
-    const etcd = etcdReport(await stopEtcdSampler(samples), phaseMarks(stamped.join("\n")));
+    const marks = phaseMarks(stamped.join("\n"));
+    const etcd = etcdReport(await stopOnMaster0(samples), marks);
+    const inCluster = probeBReport(await stopOnMaster0(probeB), marks);
     const seconds = Date.now() / 1000 - started;
     assert.equal(r.code, 0, `pulumi up (${name}) exited ${r.code}:\n${r.stdout.slice(-6000)}`);
     const attempts = fs
@@ -130,24 +142,31 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
       upSeconds: Math.round(seconds),
       ...report(attempts, phaseMarks(upLog)),
       etcd,
+      probeB: inCluster,
     };
     fs.writeFileSync(FIGURES, JSON.stringify(figures, null, 1) + "\n");
-    return figures[name] as ReturnType<typeof report> & { etcd: ReturnType<typeof etcdReport> };
+    return figures[name] as ReturnType<typeof report> & {
+      etcd: ReturnType<typeof etcdReport>;
+      probeB: ReturnType<typeof probeBReport>;
+    };
   }
 
-  /** etcd-sampler.sh on master-0, detached there: it stops when `<out>.stop` appears. */
-  async function startEtcdSampler(out: string): Promise<void> {
-    const script = fs.readFileSync(path.join(repoRoot, "test/e2e/probe/etcd-sampler.sh"), "utf8");
+  /**
+   * A probe script of test/e2e/probe on master-0, detached there, writing `out`; it stops when
+   * `<out>.stop` appears. Every script gets `out` and the masters' addresses.
+   */
+  async function startOnMaster0(script: string, out: string): Promise<void> {
+    const text = fs.readFileSync(path.join(repoRoot, "test/e2e/probe", script), "utf8");
     const ips = nodes.filter((n) => n.role === "master").map((n) => n.ip);
     await rootScript(
       m0,
-      `rm -f ${out}.stop && cat >/var/tmp/etcd-sampler.sh <<'SAMPLER'\n${script}SAMPLER\n` +
-        `setsid nohup bash /var/tmp/etcd-sampler.sh ${out} ${ips.join(" ")} >/dev/null 2>&1 </dev/null &`,
+      `rm -f ${out}.stop && cat >/var/tmp/${script} <<'PROBE'\n${text}PROBE\n` +
+        `setsid nohup bash /var/tmp/${script} ${out} ${ips.join(" ")} >/dev/null 2>&1 </dev/null &`,
     );
   }
 
-  async function stopEtcdSampler(out: string): Promise<string> {
-    return rootScript(m0, `touch ${out}.stop; sleep 4; cat ${out}`);
+  async function stopOnMaster0(out: string): Promise<string> {
+    return rootScript(m0, `touch ${out}.stop; sleep 6; cat ${out}`);
   }
 
   /** Appends the staged new CA to the probe's bundle once it exists (the operator's hand-out). */
@@ -164,6 +183,9 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     // One member restarts at a time: a quorum (2 of 3) answers in every sample.
     assert.ok(r.etcd.samples > 60, JSON.stringify(r.etcd));
     assert.equal(r.etcd.belowQuorum, 0, JSON.stringify(r.etcd));
+    // Probe B: a pod's view (its bound token, kube-root-ca.crt, the kubernetes endpoints).
+    assert.notEqual(r.probeB.restartedAt, null, JSON.stringify(r.probeB));
+    assert.equal(r.probeB.failedAfterRestart, 0, JSON.stringify(r.probeB, null, 1));
   });
 
   let stagedLayout: Record<string, string[]> = {};
@@ -222,6 +244,46 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
       checks.filter((l) => l.startsWith("FAIL")),
       [],
     );
+  });
+
+  it("a staged rotation killed inside P3 rolls back to the files it started from (action=rollback)", async function () {
+    this.timeout(1_800_000);
+    const before: Record<string, Map<string, FileFacts>> = {};
+    for (const n of nodes)
+      before[n.name] = await fileFacts(
+        n.name,
+        expectedFiles(n).map((f) => f.path),
+      );
+    const kubeconfig = fs.readFileSync(kubeconfigPath, "utf8");
+    await setConfig("rotationId", "s3");
+    const k = await killedUp(/leaves-\S+-1-leaves created/, () => undefined);
+    assert.ok(k.fired, `the run ended before P3:\n${k.r.stdout.slice(-3000)}`);
+    await pulumi(["cancel", "--yes", "--non-interactive", "--stack", STACK]);
+    await setConfig("action", "rollback");
+    const t0 = Date.now();
+    const r = await up([], { timeoutMs: 1_800_000 });
+    assert.equal(r.code, 0, `rollback from inside P3 exited ${r.code}:\n${r.stdout.slice(-6000)}`);
+    figures.rollbackFromP3Seconds = Math.round((Date.now() - t0) / 1000);
+    fs.writeFileSync(FIGURES, JSON.stringify(figures, null, 1) + "\n");
+    for (const n of nodes) {
+      const now = await fileFacts(n.name, [...before[n.name].keys()]);
+      for (const [p, was] of before[n.name])
+        assert.deepEqual(now.get(p), was, `${n.name}: ${p} is not the file before s3`);
+      const layout = (await rootScript(n.name, LAYOUT)).trim().split("\n");
+      assert.ok(!layout.some((l) => l.includes("rotate-certs/signer")), `${n.name}: signer copy`);
+    }
+    assert.equal(fs.readFileSync(kubeconfigPath, "utf8"), kubeconfig, "the admin kubeconfig");
+    const server = `https://${nodes.find((n) => n.name === m0)!.ip}:443`;
+    const ready = await kubectl(kubeconfigPath, server, ["get", "nodes", "-o", "json"]);
+    assert.equal(ready.code, 0, ready.stderr);
+    const items = (
+      JSON.parse(ready.stdout) as {
+        items: { status: { conditions: { type: string; status: string }[] } }[];
+      }
+    ).items;
+    assert.equal(items.length, nodes.length);
+    for (const i of items)
+      assert.equal(i.status.conditions.find((c) => c.type === "Ready")?.status, "True");
   });
 
   it("after the staged rotation the old CA and old credentials were refused and found nowhere", () => {

@@ -7,7 +7,7 @@
 // the shared lab of this layer. Restarts etcd on every master and the control plane once: a few
 // seconds of API downtime. The certificates stay as they are; nothing is rotated here.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -644,6 +644,67 @@ describe("node scripts on real lab nodes (systemd, etcd, kube-apiserver), each r
         assert.strictEqual(fs.statSync(dest).mtimeMs, m);
         assert.strictEqual(run("", "restore-file.sh", [dest, `${dest}.missing`]).status, 1);
       } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("tags the copy with its rotation: another rotation's rollback leaves the file as it is", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "write-file-"));
+      try {
+        const dest = path.join(dir, "apimodel.json");
+        const backup = `${dest}.before-rotation`;
+        fs.writeFileSync(dest, "r0\n");
+        const run = (file: string, args: string[], input = "") =>
+          spawnSync("bash", [path.join(REPO, "scripts/local", file), dest, backup, ...args], {
+            input,
+            encoding: "utf8",
+          });
+        assert.strictEqual(run("write-file.sh", ["r1"], "r1\n").status, 0);
+        assert.strictEqual(fs.readFileSync(`${backup}.rotation-id`, "utf8"), "r1\n");
+        // Rotation r2 was interrupted before it replaced the file: its rollback keeps r1's file.
+        const r2 = run("restore-file.sh", ["r2"]);
+        assert.strictEqual(r2.status, 0);
+        assert.match(
+          r2.stdout,
+          /rotation r2 did not replace .* \(its copy is rotation r1's\): left as it is/,
+        );
+        assert.strictEqual(fs.readFileSync(dest, "utf8"), "r1\n");
+        // r1's rollback puts r0's back; an untagged copy (before tags) is restored too.
+        assert.strictEqual(run("restore-file.sh", ["r1"]).status, 0);
+        assert.strictEqual(fs.readFileSync(dest, "utf8"), "r0\n");
+        fs.writeFileSync(dest, "r1\n");
+        fs.rmSync(`${backup}.rotation-id`);
+        assert.strictEqual(run("restore-file.sh", ["r9"]).status, 0);
+        assert.strictEqual(fs.readFileSync(dest, "utf8"), "r0\n");
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("fails with one line naming the folder when it cannot write there, the file left whole", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "write-file-"));
+      const dest = path.join(dir, "apimodel.json");
+      fs.writeFileSync(dest, "old\n");
+      // Read-only for root too: a read-only bind mount over the folder.
+      execFileSync("bash", [
+        "-c",
+        `mount --bind '${dir}' '${dir}' && mount -o remount,bind,ro '${dir}'`,
+      ]);
+      try {
+        const r = spawnSync(
+          "bash",
+          [path.join(REPO, "scripts/local/write-file.sh"), dest, `${dest}.before-rotation`, "r1"],
+          { input: "new\n", encoding: "utf8" },
+        );
+        assert.strictEqual(r.status, 1);
+        assert.strictEqual(
+          r.stderr.trim(),
+          `write-file: cannot write in ${dir} (read-only, full or not this user's): make it writable and run pulumi up again`,
+        );
+        assert.strictEqual(fs.readFileSync(dest, "utf8"), "old\n");
+        assert.deepStrictEqual(fs.readdirSync(dir), ["apimodel.json"]);
+      } finally {
+        execFileSync("umount", [dir]);
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });

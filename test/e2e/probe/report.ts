@@ -66,6 +66,49 @@ export function etcdReport(samples: string, marks: readonly Mark[]) {
   };
 }
 
+/**
+ * Probe B's figures (probeB.sh lines "<epoch> <request> <try> <ok|fail> <code> <pod> <endpoint>"):
+ * requests and attempts per phase, failed requests (every try failed), and those after the pod
+ * it follows was first replaced once the clients phase (P2) began: its "P2 restart".
+ */
+export function probeBReport(lines: string, marks: readonly Mark[]) {
+  const phaseAt = phaseOf(marks);
+  const rows = lines
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const [t, req, , result, code, pod] = l.split(" ");
+      return { t: Number(t), req: Number(req), ok: result === "ok", code, pod };
+    });
+  const p2 = marks.find((m) => m.phase === "clients")?.t ?? Infinity;
+  const firstPod = rows[0]?.pod;
+  const restart = rows.find((r) => r.t >= p2 && r.pod !== firstPod)?.t ?? Infinity;
+  const requests = new Map<number, typeof rows>();
+  for (const r of rows) requests.set(r.req, [...(requests.get(r.req) ?? []), r]);
+  const phases: Record<string, { requests: number; failedAttempts: number; failed: number }> = {};
+  const errors: Record<string, number> = {};
+  let failedAfterRestart = 0;
+  for (const tries of requests.values()) {
+    const phase = (phases[phaseAt(tries[0].t)] ??= { requests: 0, failedAttempts: 0, failed: 0 });
+    phase.requests++;
+    for (const a of tries.filter((a) => !a.ok)) {
+      phase.failedAttempts++;
+      errors[a.code] = (errors[a.code] ?? 0) + 1;
+    }
+    if (tries.some((a) => a.ok)) continue;
+    phase.failed++;
+    if (tries[0].t >= restart) failedAfterRestart++;
+  }
+  return {
+    requests: requests.size,
+    failedRequests: Object.values(phases).reduce((n, p) => n + p.failed, 0),
+    restartedAt: Number.isFinite(restart) ? Math.round(restart - (rows[0]?.t ?? 0)) : null,
+    failedAfterRestart,
+    errors,
+    phases,
+  };
+}
+
 export function report(attempts: readonly Attempt[], marks: readonly Mark[]) {
   const phaseAt = phaseOf(marks);
   const rows = new Map<

@@ -64,7 +64,7 @@ export function clusterRows(): ClusterRow[] {
         return async () => void (await sh(`ip link set ${veth} up`));
       },
       firstLine: new RegExp(
-        `^ssh: node ${agent.name} \\(${escaped(agent.ip)}\\) is unreachable through the jump host ${escaped(m0.ip)} `,
+        `^ssh: node ${agent.name} \\(\\S+\\) is unreachable through the jump host ${escaped(m0.ip)} `,
       ),
     },
     {
@@ -129,11 +129,14 @@ export function clusterRows(): ClusterRow[] {
   ];
 }
 
-/** The first line of the output that starts with `error: `, without that prefix. */
+/**
+ * The first line of the output that starts with `error: `, without that prefix; Pulumi's own
+ * "update failed" (the stack's, printed first) skipped.
+ */
 export function firstErrorLine(output: string): string {
   const line = output
     .split("\n")
     .map((l) => l.trim())
-    .find((l) => l.startsWith("error: "));
+    .find((l) => l.startsWith("error: ") && l !== "error: update failed");
   return line === undefined ? "" : line.slice("error: ".length);
 }

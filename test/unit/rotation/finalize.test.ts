@@ -80,10 +80,13 @@ describe("finalize (action finalize)", function () {
 
   it("removes every node's backup for the rotation, and the operator's .before-rotation files", () => {
     for (const n of all) assert.match(create(`finalize-${n}-backup`), /cleanup\.sh backup r1$/);
-    assert.strictEqual(create("finalize-local-apimodel"), `rm -f -- ${apiModel}.before-rotation`);
+    assert.strictEqual(
+      create("finalize-local-apimodel"),
+      `rm -f -- ${apiModel}.before-rotation ${apiModel}.before-rotation.rotation-id`,
+    );
     assert.strictEqual(
       create("finalize-local-kubeconfig"),
-      `rm -f -- ${KUBECONFIG}.before-rotation`,
+      `rm -f -- ${KUBECONFIG}.before-rotation ${KUBECONFIG}.before-rotation.rotation-id`,
     );
     const names = [...g.keys()].filter((n) => n.startsWith("finalize-"));
     assert.strictEqual(names.length, all.length * 2 + 1 + 2);

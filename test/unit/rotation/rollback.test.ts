@@ -251,7 +251,7 @@ describe("rollback", function () {
       ]);
       assert.match(
         commandLine("rollback-local-kubeconfig"),
-        /restore-file\.sh \/tmp\/out\/kubeconfig\/k\.json \/tmp\/out\/kubeconfig\/k\.json\.before-rotation$/,
+        /restore-file\.sh \/tmp\/out\/kubeconfig\/k\.json \/tmp\/out\/kubeconfig\/k\.json\.before-rotation r1$/,
       );
     });
 
