@@ -17,14 +17,9 @@
 #   PROBE_TIMEOUT        seconds per connection attempt
 set -euo pipefail
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 0700 "$work"
-(umask 077 && cat >"$work/key")
-[ -s "$work/key" ] || {
-  echo "ssh-probe.sh: no SSH key on stdin" >&2
-  exit 2
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+private_key_from_stdin ssh-probe.sh
 user=$PROBE_USER
 read -r jump jump_key <<<"$PROBE_JUMP"
 

@@ -20,14 +20,9 @@ set -euo pipefail
 }
 user=$1 node=$2 node_key=$3 jump=$4 jump_key=$5 remote=$6 timeout=$7
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 0700 "$work"
-(umask 077 && cat >"$work/key")
-[ -s "$work/key" ] || {
-  echo "wait-boot.sh: no SSH key on stdin" >&2
-  exit 2
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+private_key_from_stdin wait-boot.sh
 
 # pin HOST KEY: a known_hosts line, or host-key checking off when no key is pinned.
 : >"$work/known_hosts"
