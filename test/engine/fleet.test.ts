@@ -163,6 +163,8 @@ describe("fleet (npm run fleet) on the real engine", function () {
       assert.equal(r.status, 1, r.stderr);
       const lines = r.stdout.trim().split("\n");
       assert.equal(lines[0], "east: failed at ssh-probe");
+      // Progress, one stderr line per phase change when stderr is not a terminal.
+      assert.match(r.stderr, /^east: ssh \(ssh-probe\)$/m);
       assert.match(
         lines[1],
         /^ {4}config jumpHost: east\.local\.cloudapp\.azurestack\.external is unreachable over SSH/,

@@ -7,15 +7,23 @@ import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { FleetArgs } from "./args";
 import { failingStep, type DiagSeen } from "./events";
 import { waves } from "./pool";
+import { progressDisplay, type ProgressDisplay } from "./progressDisplay";
 import { errorLine } from "./stackFacts";
 import { outcomeLines, upSummary, type UpOutcome } from "./upReport";
 import { selectStacks, workspace } from "./workspace";
 
-async function upOne(stack: Stack, rotationId: string, signal: AbortSignal): Promise<UpOutcome> {
+async function upOne(
+  stack: Stack,
+  rotationId: string,
+  signal: AbortSignal,
+  progress: ProgressDisplay,
+): Promise<UpOutcome> {
   const diags: DiagSeen[] = [];
   const onEvent = (e: EngineEvent): void => {
     const d = e.diagnosticEvent;
     if (d !== undefined) diags.push({ urn: d.urn, severity: d.severity, message: d.message });
+    const step = e.resourcePreEvent?.metadata;
+    if (step !== undefined && step.op !== "same") progress.started(stack.name, step.urn);
   };
   try {
     await stack.setAllConfig({ rotationId: { value: rotationId, secret: false } });
@@ -52,6 +60,7 @@ export async function runUp(args: FleetArgs): Promise<number> {
     abort.abort();
   });
   const outcomes: UpOutcome[] = [];
+  const progress = progressDisplay(stacks.map((s) => s.name));
   for (const wave of waves(stacks, args.concurrency)) {
     const stop = abort.signal.aborted
       ? "interrupted"
@@ -60,10 +69,14 @@ export async function runUp(args: FleetArgs): Promise<number> {
         : undefined;
     const done = stop
       ? wave.map((s): UpOutcome => ({ stack: s.name, result: "skipped", why: stop }))
-      : await Promise.all(wave.map((s) => upOne(s, rotationId, abort.signal)));
-    for (const o of done) for (const l of outcomeLines(o, rotationId)) console.log(l);
+      : await Promise.all(wave.map((s) => upOne(s, rotationId, abort.signal, progress)));
+    for (const o of done) {
+      progress.finished(o.stack, o.result);
+      for (const l of outcomeLines(o, rotationId)) progress.result(l);
+    }
     outcomes.push(...done);
   }
+  progress.stop();
   if (abort.signal.aborted) await Promise.all(stacks.map(clearLock));
   const summary = upSummary(outcomes);
   console.log(summary.line);

@@ -72,14 +72,14 @@ export function clusterRows(): ClusterRow[] {
       config: (dir) => ({ sshPrivateKeyPath: path.join(dir, "other_rsa") }),
       prepare: async (dir) => void keygen(dir, "rsa", "other_rsa"),
       firstLine: new RegExp(
-        `^config sshPrivateKey/sshPrivateKeyPath or sshUser: ${escaped(m0.ip)} refused the login as ${inventory().adminUsername} `,
+        `^config sshPrivateKey/sshPrivateKeyPath or sshUser: the jump host ${escaped(m0.ip)} refused the login as ${inventory().adminUsername} `,
       ),
     },
     {
       name: "sshUser that is not the cluster's admin user",
       config: () => ({ sshUser: "operator" }),
       firstLine: new RegExp(
-        `^config sshPrivateKey/sshPrivateKeyPath or sshUser: ${escaped(m0.ip)} refused the login as operator `,
+        `^config sshPrivateKey/sshPrivateKeyPath or sshUser: the jump host ${escaped(m0.ip)} refused the login as operator `,
       ),
     },
     {
@@ -106,7 +106,9 @@ export function clusterRows(): ClusterRow[] {
           });
         fs.writeFileSync(path.join(dir, "known_hosts"), lines.join("\n"));
       },
-      firstLine: new RegExp(`^config sshKnownHostsPath: ${agent.name} showed a host key`),
+      firstLine: new RegExp(
+        `^config sshKnownHostsPath: node ${agent.name} \\(\\S+\\) showed a host key that is not the one pinned `,
+      ),
     },
     {
       name: "a jump host that does not answer",
