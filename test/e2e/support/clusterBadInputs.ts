@@ -42,10 +42,14 @@ function clusterCopy(dir: string, edit: (model: Record<string, unknown>) => void
 
 /** A self-signed CA that is not the cluster's. */
 function foreignCa(dir: string): string {
-  execFileSync("openssl", [
-    ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=ca"],
-    ...["-keyout", path.join(dir, "foreign-ca.key"), "-out", path.join(dir, "foreign-ca.crt")],
-  ]);
+  execFileSync(
+    "openssl",
+    [
+      ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=ca"],
+      ...["-keyout", path.join(dir, "foreign-ca.key"), "-out", path.join(dir, "foreign-ca.crt")],
+    ],
+    { stdio: "ignore" },
+  );
   return fs.readFileSync(path.join(dir, "foreign-ca.crt"), "utf8");
 }
 
@@ -112,7 +116,17 @@ export function clusterRows(): ClusterRow[] {
     },
     {
       name: "a jump host that does not answer",
-      config: () => ({ jumpHost: "10.240.255.99" }),
+      // Pinned (an unpinned jump host is refused before the probe: see the config table).
+      config: (dir) => ({
+        jumpHost: "10.240.255.99",
+        sshKnownHostsPath: path.join(dir, "known_hosts"),
+      }),
+      prepare: async (dir) => {
+        const key = fs.readFileSync(`${keygen(dir, "ed25519", "nobody")}.pub`, "utf8");
+        const pins = fs.readFileSync(path.join(outputDir, "known_hosts"), "utf8").trimEnd();
+        const jump = `10.240.255.99 ${key.split(" ").slice(0, 2).join(" ")}`;
+        fs.writeFileSync(path.join(dir, "known_hosts"), `${pins}\n${jump}\n`);
+      },
       firstLine: /^config jumpHost: 10\.240\.255\.99 is unreachable over SSH /,
     },
     {
