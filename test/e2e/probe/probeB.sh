@@ -18,7 +18,13 @@ out=$1
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 : >"$out"
-kc() { kubectl --kubeconfig /home/azureuser/.kube/config --request-timeout=5s "$@"; }
+# The kubelet's stand-in reads with the admin credentials, trusting what master-0 itself trusts at
+# that moment (old CA, the bundle from P1, the new CA from P4): the admin kubeconfig's own CA is
+# replaced only in P3, after the servers switched.
+kc() {
+  kubectl --kubeconfig /home/azureuser/.kube/config --request-timeout=5s \
+    --certificate-authority=/etc/kubernetes/certs/ca.crt "$@"
+}
 pod="" endpoints=() last_sync=-10 last_pod=-2 req=0
 
 newest_web_pod() {
