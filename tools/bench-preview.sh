@@ -70,6 +70,7 @@ preview() {
   echo "$(printf '%s\n' "${times[@]}" | median) $(jq '.steps | length' "$log") $per_agent $csv"
 }
 
+mkdir -p .work/bench # the redirections below write there before output_dir makes it
 preview 2 >.work/bench/preview-small.txt
 preview "$agents" >.work/bench/preview-big.txt
 read -r small_median small_steps small_agent small_times <.work/bench/preview-small.txt

@@ -41,6 +41,25 @@ export function sshRoute(ssh: SshPlan, node: string): SshRoute {
   };
 }
 
+/**
+ * The Outputs every connection to a node shares, made once per SSH plan: a thousand steps made
+ * a secret and an apply each, the same values every time (issue 14).
+ */
+interface SharedOutputs {
+  readonly privateKey: pulumi.Output<string>;
+  readonly hosts: Map<string, pulumi.Input<string>>;
+}
+const shared = new WeakMap<SshPlan, SharedOutputs>();
+
+function sharedOutputs(ssh: SshPlan): SharedOutputs {
+  let made = shared.get(ssh);
+  if (made === undefined) {
+    made = { privateKey: pulumi.secret(ssh.privateKey.reveal()), hosts: new Map() };
+    shared.set(ssh, made);
+  }
+  return made;
+}
+
 /** Connection args for one node, with the jump host as proxy unless the node is the jump host. */
 export function connectionFor(
   ssh: SshPlan,
@@ -48,17 +67,22 @@ export function connectionFor(
   options: ConnectionOptions = {},
 ): ConnectionArgs {
   const route = sshRoute(ssh, node);
-  const privateKey = pulumi.secret(ssh.privateKey.reveal());
+  const outputs = sharedOutputs(ssh);
   const common = {
     user: ssh.user,
-    privateKey,
+    privateKey: outputs.privateKey,
     perDialTimeout: ssh.perDialTimeoutSeconds,
     dialErrorLimit: options.dialErrorLimit ?? 10,
   };
+  let host = outputs.hosts.get(node);
+  if (host === undefined) {
+    // The same address, resolved only once the SSH probe passed: the step waits for it.
+    host = ssh.probed === undefined ? route.host : ssh.probed.apply(() => route.host);
+    outputs.hosts.set(node, host);
+  }
   return {
     ...common,
-    // The same address, resolved only once the SSH probe passed: the step waits for it.
-    host: ssh.probed === undefined ? route.host : ssh.probed.apply(() => route.host),
+    host,
     hostKey: route.hostKey,
     proxy: route.jump === undefined ? undefined : { ...common, ...route.jump },
   };

@@ -59,9 +59,20 @@ function read(file: string): string {
   return text;
 }
 
-/** SHA-256 of a script together with the lib.sh it sources: a step's trigger. */
+const hashes = new Map<ScriptName, string>();
+/**
+ * SHA-256 of a script together with the lib.sh it sources: a step's trigger. Hashed once per
+ * script (every step asks; issue 14), from the same once-read contents as before.
+ */
 export function scriptHash(name: ScriptName): string {
-  return sha256(read(path.join(SCRIPTS_DIR, "lib.sh")) + "\0" + read(path.join(SCRIPTS_DIR, name)));
+  let hash = hashes.get(name);
+  if (hash === undefined) {
+    hash = sha256(
+      read(path.join(SCRIPTS_DIR, "lib.sh")) + "\0" + read(path.join(SCRIPTS_DIR, name)),
+    );
+    hashes.set(name, hash);
+  }
+  return hash;
 }
 
 /** SHA-256 over every file of scripts/remote: the delivery step's trigger. */
