@@ -86,7 +86,7 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     oldToken = (
       await rootScript(
         m0,
-        "kubectl --kubeconfig /home/azureuser/.kube/config create token probe -n lab-workloads --duration 2h",
+        "kubectl --kubeconfig /home/azureuser/.kube/config --server https://10.240.255.15:443 create token probe -n lab-workloads --duration 2h",
       )
     ).trim();
     fs.writeFileSync(token, "probea.0123456789abcdef\n");

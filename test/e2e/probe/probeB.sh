@@ -21,9 +21,10 @@ trap 'rm -rf "$dir"' EXIT
 # The kubelet's stand-in reads with the admin credentials, trusting what master-0 itself trusts at
 # that moment (old CA, the bundle from P1, the new CA from P4): the admin kubeconfig's own CA is
 # replaced only in P3, after the servers switched.
+# At the internal LB: the admin kubeconfig names the cluster's FQDN, which the lab does not resolve.
 kc() {
   kubectl --kubeconfig /home/azureuser/.kube/config --request-timeout=5s \
-    --certificate-authority=/etc/kubernetes/certs/ca.crt "$@"
+    --server=https://10.240.255.15:443 --certificate-authority=/etc/kubernetes/certs/ca.crt "$@"
 }
 pod="" endpoints=() last_sync=-10 last_pod=-2 req=0
 
