@@ -6,26 +6,17 @@ import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadCluster } from "../../../components/cluster";
-import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
-import { planInput, planRotation, planSteps, type Word } from "../../../components/rotation";
+import { planRotation, planSteps, type Word } from "../../../components/rotation";
 import { acceptedCas, derSha256, hexFingerprint } from "../../../components/rotation/caCheck";
 import { FIXTURES, fixtureCluster, fixtureDir, tempDir } from "../support/fixtures";
 import { ROLLOUT } from "./graphMocks";
+import { planInputFor } from "./planFacts";
 
 const OLD = "a".repeat(64);
 const NEW = "b".repeat(64);
 const PREV = "c".repeat(64);
 
-function inputOf(cluster = fixtureCluster("three-masters")) {
-  return planInput({
-    cluster,
-    files: planFiles(cluster),
-    kubeconfigs: planKubeconfigs(cluster),
-    rollout: ROLLOUT,
-    rotationId: "r1",
-    paths: { apiModel: "/o/apimodel.json", kubeconfig: "/o/k.json" },
-  });
-}
+const inputOf = (cluster = fixtureCluster("three-masters")) => planInputFor(cluster);
 
 const caPemOf = (dir: string) =>
   (

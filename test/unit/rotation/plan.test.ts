@@ -3,26 +3,17 @@
 import * as assert from "assert";
 import {
   adminKubeconfig,
-  planInput,
   rebootWaves,
   withCertificateProfile,
   type CertificateProfile,
 } from "../../../components/rotation";
-import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
 import { fixtureCluster, fixtureText } from "../support/fixtures";
-import { ROLLOUT } from "./graphMocks";
+import { planInputFor } from "./planFacts";
 
 describe("rotation plan", () => {
   it("installs each file in the phase that restarts its reader", () => {
     const cluster = fixtureCluster("three-masters");
-    const input = planInput({
-      cluster,
-      files: planFiles(cluster),
-      kubeconfigs: planKubeconfigs(cluster),
-      rollout: ROLLOUT,
-      rotationId: "r1",
-      paths: { apiModel: "/o/apimodel.json", kubeconfig: "/o/k.json" },
-    });
+    const input = planInputFor(cluster);
     const phaseOf = (role: string, path: string) => {
       const node = role === "master" ? input.masters[2] : input.agents[0];
       return node.files.find((f) => f.path === path)?.phase;

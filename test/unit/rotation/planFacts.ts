@@ -1,5 +1,21 @@
-// Reading a plan in tests, without the engine: what a step waits for, steps per phase.
-import type { Phase, PlanStep } from "../../../components/rotation";
+// Plans in tests, without the engine: the input for a fixture cluster, what a step waits for,
+// steps per phase.
+import type { ClusterModel } from "../../../components/cluster/model";
+import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
+import { planInput, type Phase, type PlanStep } from "../../../components/rotation";
+import { ROLLOUT } from "./graphMocks";
+
+/** The plan's input for `cluster`: its files, ROLLOUT with `rollout` over it, rotation r1. */
+export function planInputFor(cluster: ClusterModel, rollout: Partial<typeof ROLLOUT> = {}) {
+  return planInput({
+    cluster,
+    files: planFiles(cluster),
+    kubeconfigs: planKubeconfigs(cluster),
+    rollout: { ...ROLLOUT, ...rollout },
+    rotationId: "r1",
+    paths: { apiModel: "/o/apimodel.json", kubeconfig: "/o/kubeconfig/k.json" },
+  });
+}
 
 /** Every step `id` waits for, directly or through others (its waitsFor, transitively). */
 export function before(steps: readonly PlanStep[], id: string): Set<string> {

@@ -4,27 +4,13 @@
 import assert from "node:assert/strict";
 import type { ClusterModel } from "../../../components/cluster/model";
 import type { MaxUnavailable, RebootStrategy } from "../../../components/config";
-import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
-import {
-  nodePlans,
-  planInput,
-  planRotation,
-  planSteps,
-  type PlanMode,
-} from "../../../components/rotation";
+import { nodePlans, planRotation, planSteps, type PlanMode } from "../../../components/rotation";
 import { fixtureCluster, type FixtureName } from "../support/fixtures";
 import { ROLLOUT } from "./graphMocks";
-import { before, count } from "./planFacts";
+import { before, count, planInputFor } from "./planFacts";
 
 function plan(cluster: ClusterModel, mode: PlanMode, rollout: Partial<typeof ROLLOUT> = {}) {
-  const input = planInput({
-    cluster,
-    files: planFiles(cluster),
-    kubeconfigs: planKubeconfigs(cluster),
-    rollout: { ...ROLLOUT, ...rollout },
-    rotationId: "r1",
-    paths: { apiModel: "/o/apimodel.json", kubeconfig: "/o/kubeconfig/k.json" },
-  });
+  const input = planInputFor(cluster, rollout);
   return { input, phases: planRotation(input, mode) };
 }
 

@@ -4,32 +4,21 @@
 import assert from "node:assert/strict";
 import type { ClusterModel } from "../../../components/cluster/model";
 import type { MaxUnavailable } from "../../../components/config";
-import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
 import {
   nodePlans,
   nodeIndex,
-  planInput,
   planRotation,
   planSteps,
   STAGED_PHASES,
 } from "../../../components/rotation";
 import { fixtureCluster, type FixtureName } from "../support/fixtures";
-import { ROLLOUT } from "./graphMocks";
-import { before, count } from "./planFacts";
+import { before, count, planInputFor } from "./planFacts";
 
 function plan(cluster: ClusterModel, max: MaxUnavailable = { count: 1 }, staged = true) {
-  const input = planInput({
-    cluster,
-    files: planFiles(cluster),
-    kubeconfigs: planKubeconfigs(cluster),
-    rollout: {
-      ...ROLLOUT,
-      maxUnavailable: max,
-      rebootStrategy: "none",
-      ...(staged ? { rotationMode: "staged" as const } : {}),
-    },
-    rotationId: "r1",
-    paths: { apiModel: "/o/apimodel.json", kubeconfig: "/o/kubeconfig/k.json" },
+  const input = planInputFor(cluster, {
+    maxUnavailable: max,
+    rebootStrategy: "none",
+    ...(staged ? { rotationMode: "staged" as const } : {}),
   });
   return { input, phases: planRotation(input, "rotate") };
 }

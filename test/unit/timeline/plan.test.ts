@@ -2,23 +2,15 @@
 // 1, 3 and 5 masters) lands on the row of the node its name is about, or on "local", and every
 // phase has a colour of its own, stable from run to run.
 import assert from "node:assert/strict";
-import { planFiles, planKubeconfigs } from "../../../components/pki/specs";
-import { planInput, planRotation, planSteps, type PlanMode } from "../../../components/rotation";
+import { planRotation, planSteps, type PlanMode } from "../../../components/rotation";
 import { orderRows, place } from "../../../tools/timeline/rows";
 import { FIXED_PHASES } from "../../../tools/timeline/svg";
 import { fixtureCluster, type FixtureName } from "../support/fixtures";
-import { ROLLOUT } from "../rotation/graphMocks";
+import { planInputFor } from "../rotation/planFacts";
 
 function steps(shape: FixtureName, mode: PlanMode) {
   const cluster = fixtureCluster(shape);
-  const input = planInput({
-    cluster,
-    files: planFiles(cluster),
-    kubeconfigs: planKubeconfigs(cluster),
-    rollout: ROLLOUT,
-    rotationId: "r1",
-    paths: { apiModel: "/o/apimodel.json", kubeconfig: "/o/kubeconfig/k.json" },
-  });
+  const input = planInputFor(cluster);
   return { input, steps: planSteps(planRotation(input, mode)) };
 }
 
