@@ -6,8 +6,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runOk } from "../../support/proc";
-import { inventory, masters, outputDir, type LabNode } from "./lab";
+import { inventory, masters, outputDir, setLink, type LabNode } from "./lab";
 
 export interface ClusterRow {
   readonly name: string;
@@ -20,7 +19,6 @@ export interface ClusterRow {
 }
 
 const agents = (): LabNode[] => inventory().nodes.filter((n) => n.role === "agent");
-const sh = (script: string) => runOk("bash", ["-c", script], { timeoutMs: 120_000 });
 
 /** A fresh SSH key pair of `type` in `dir`; returns the private key's path. */
 function keygen(dir: string, type: string, name: string): string {
@@ -63,9 +61,8 @@ export function clusterRows(): ClusterRow[] {
       name: "an agent down (its network link cut)",
       config: () => ({}),
       prepare: async () => {
-        const veth = `akslab-a${agent.index}`;
-        await sh(`ip link set ${veth} down`);
-        return async () => void (await sh(`ip link set ${veth} up`));
+        await setLink(agent, "down");
+        return () => setLink(agent, "up");
       },
       firstLine: new RegExp(
         `^ssh: node ${agent.name} \\(\\S+\\) is unreachable through the jump host ${escaped(m0.ip)} `,

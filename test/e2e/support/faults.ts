@@ -7,7 +7,7 @@
 import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import { killTree, repoRoot, run, runOk, type RunResult } from "../../support/proc";
-import { nodeExec, type LabNode } from "./lab";
+import { nodeExec, setLink, type LabNode } from "./lab";
 import { pulumi, STACK, up } from "./pulumi";
 
 export interface Fault {
@@ -136,9 +136,6 @@ async function nodeSh(node: string, script: string): Promise<string> {
   return r.stdout;
 }
 
-/** The host end of a lab node's veth (lab/lib/common.sh veth_name). */
-const vethOf = (n: LabNode) => `akslab-${n.role[0]}${n.index}`;
-
 /** The node's bridge link down for `ms`, from the first line matching `at`. */
 export function linkCut(n: LabNode, at: RegExp, where: string, ms: number): Fault {
   return {
@@ -146,8 +143,8 @@ export function linkCut(n: LabNode, at: RegExp, where: string, ms: number): Faul
     where,
     at,
     healAfterMs: ms,
-    inject: async () => void (await sh(`ip link set ${vethOf(n)} down`)),
-    heal: async () => void (await sh(`ip link set ${vethOf(n)} up`)),
+    inject: () => setLink(n, "down"),
+    heal: () => setLink(n, "up"),
   };
 }
 

@@ -59,6 +59,14 @@ export async function sshOk(node: string, script: string, input?: string): Promi
   return r.stdout;
 }
 
+/**
+ * A node's bridge link (the host end of its veth, lab/lib/common.sh veth_name) up or down: down,
+ * the node is cut off from every other node and from the operator's machine.
+ */
+export async function setLink(n: LabNode, state: "up" | "down"): Promise<void> {
+  await runOk("ip", ["link", "set", `akslab-${n.role[0]}${n.index}`, state]);
+}
+
 /** Root inside a node from the host, bypassing SSH. */
 export function nodeExec(node: string, args: readonly string[]): Promise<RunResult> {
   return run(
