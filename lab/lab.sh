@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # The lab: a local cluster shaped like one `aks-engine deploy` makes on Azure Stack Hub.
-#   npm run lab -- up [--masters 1|3|5] [--agents N] [--key-bits BITS] [--name-suffix 8DIGITS]
+#   npm run lab -- up [--name DNS_PREFIX --vnet A.B.0.0/16] [--masters 1|3|5] [--agents N]
+#                     [--key-bits BITS] [--name-suffix 8DIGITS] [--cert-days N]
 #                     [--private-cluster] [--scale-set-instances ID,ID,...]
-#   npm run lab -- down
-#   npm run lab -- status
+#   npm run lab -- down [--name DNS_PREFIX]
+#   npm run lab -- status [--name DNS_PREFIX]
 # See lab/README.md.
 set -euo pipefail
 
@@ -29,18 +30,28 @@ source "${here}/lib/hostcheck.sh"
 source "${here}/lib/down.sh"
 # shellcheck source=lib/up.sh
 source "${here}/lib/up.sh"
+# shellcheck source=lib/clusters.sh
+source "${here}/lib/clusters.sh"
 
 usage() {
   cat <<'TXT'
-usage: npm run lab -- up [options] | down | status
+usage: npm run lab -- up [options] | down [--name N] | status [--name N]
+
+down and status act on the cluster --name names, or on every lab cluster of this checkout.
 
 up options:
+  --name DNS_PREFIX  the cluster's dnsPrefix (default aks-lab); another name makes a second
+                     cluster beside the first, with its own bridge, nodes and _output/<name>/
+  --vnet CIDR        the cluster's virtual network, a /16 such as 10.241.0.0/16 (default
+                     10.240.0.0/16): masters from <vnet>.255.5, agents from <vnet>.0.4
+  --cert-days N      validity of the cluster's certificates in days, 1 to 10950 (default
+                     10950, 30 years as AKS Engine); a few days make an expiring cluster
   --masters N        master count: 1, 3 or 5 (default 3)
   --agents N         Linux agent count: 1 to 50 (default 2)
   --key-bits BITS    RSA size of the cluster PKI and SSH key: 2048, 3072 or 4096
                      (default 4096, as AKS Engine; 2048 makes up several times faster)
-  --name-suffix S    the cluster's 8-digit nameSuffix (default 11858198, what aks-engine
-                     derives for dnsPrefix aks-lab)
+  --name-suffix S    the cluster's 8-digit nameSuffix (default: what aks-engine derives
+                     for the dnsPrefix, 11858198 for aks-lab; lab/name-suffix/main.go)
   --private-cluster  orchestratorProfile.kubernetesConfig.privateCluster.enabled=true: the
                      admin kubeconfig points at the internal LB IP instead of the FQDN
   --scale-set-instances ID,ID,...
@@ -75,12 +86,13 @@ check_scale_set_ids() {
 
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
-masters=3 agents=2 bits=4096 suffix="${LAB_DEFAULT_NAME_SUFFIX}" private=false ids=""
+masters=3 agents=2 bits=4096 suffix="" private=false ids="" name="" vnet=""
+days="${LAB_DEFAULT_CERT_DAYS}"
 case "${cmd}" in
   up)
     while [ $# -gt 0 ]; do
       case "$1" in
-        --masters | --agents | --key-bits | --name-suffix | --scale-set-instances)
+        --masters | --agents | --key-bits | --name-suffix | --scale-set-instances | --name | --vnet | --cert-days)
           [ $# -ge 2 ] || usage_error "option $1 needs a value"
           case "$1" in
             --scale-set-instances) ids=$2 ;;
@@ -88,6 +100,9 @@ case "${cmd}" in
             --agents) agents=$2 ;;
             --key-bits) bits=$2 ;;
             --name-suffix) suffix=$2 ;;
+            --name) name=$2 ;;
+            --vnet) vnet=$2 ;;
+            --cert-days) days=$2 ;;
           esac
           shift 2
           ;;
@@ -108,11 +123,18 @@ case "${cmd}" in
     fi
     [[ "${bits}" =~ ^(2048|3072|4096)$ ]] ||
       usage_error "--key-bits must be 2048, 3072 or 4096 (got '${bits}')"
-    [[ "${suffix}" =~ ^[0-9]{8}$ ]] || usage_error "--name-suffix must be 8 digits (got '${suffix}')"
+    [ -z "${suffix}" ] || [[ "${suffix}" =~ ^[0-9]{8}$ ]] ||
+      usage_error "--name-suffix must be 8 digits (got '${suffix}')"
     check_scale_set_ids "${ids}" "${agents}"
+    check_cluster_options "${name}" "${vnet}" "${days}"
     ;;
   down | status)
-    [ $# -eq 0 ] || usage_error "${cmd} takes no options (got '$*')"
+    if [ "${1:-}" = --name ] && [ $# -eq 2 ]; then
+      name=$2
+      check_cluster_options "${name}" "" "${days}"
+    elif [ $# -gt 0 ]; then
+      usage_error "${cmd} takes no options but --name DNS_PREFIX (got '$*')"
+    fi
     ;;
   -h | --help | help)
     usage
@@ -125,17 +147,22 @@ esac
 # One up/down at a time (the lock lives outside the state folder `down` removes); status only
 # reads, so it neither waits for nor blocks them.
 if [ "${cmd}" != status ]; then
-  mkdir -p "${LAB_STATE%/*}"
-  exec 9>"${LAB_STATE%/*}/lab.lock"
-  flock -w 600 9 || die "another lab command holds ${LAB_STATE%/*}/lab.lock"
+  mkdir -p "${LAB_REPO_ROOT}/.work"
+  exec 9>"${LAB_REPO_ROOT}/.work/lab.lock"
+  flock -w 600 9 || die "another lab command holds ${LAB_REPO_ROOT}/.work/lab.lock"
 fi
 
 case "${cmd}" in
-  up) lab_up "${masters}" "${agents}" "${bits}" "${suffix}" "${private}" "${ids}" ;;
+  up)
+    select_cluster "${name:-${LAB_DEFAULT_DNS_PREFIX}}"
+    lab_set_vnet "${vnet:-${LAB_DEFAULT_VNET}}"
+    [ -n "${suffix}" ] || suffix="$(name_suffix "${LAB_DNS_PREFIX}")"
+    lab_up "${masters}" "${agents}" "${bits}" "${suffix}" "${private}" "${ids}" "${days}"
+    ;;
   down)
     started=${SECONDS}
-    lab_down
+    for_clusters "${name}" lab_down
     log "lab down in $((SECONDS - started)) s"
     ;;
-  status) lab_status ;;
+  status) for_clusters "${name}" lab_status ;;
 esac

@@ -3,11 +3,14 @@
 # ssh into a lab node as the admin user, with the deploy's key and pinned host keys only:
 #   lab/ssh.sh <node-name|ip> [command...]
 # e.g. lab/ssh.sh k8s-master-11858198-0 sudo systemctl is-active etcd
+# The node's cluster is the one whose inventory lists it (LAB_NAME=<dnsPrefix> names it instead).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib/common.sh
 source "${here}/lib/common.sh"
+# shellcheck source=lib/clusters.sh
+source "${here}/lib/clusters.sh"
 
 [ $# -ge 1 ] || {
   echo "usage: lab/ssh.sh <node-name|ip> [command...]" >&2
@@ -15,6 +18,7 @@ source "${here}/lib/common.sh"
 }
 target=$1
 shift
+select_cluster_of "${target}"
 [ -f "${LAB_SSH_KEY}" ] || die "no lab SSH key at ${LAB_SSH_KEY} (is the lab up?)"
 # Node names do not resolve on the host: map a name to its IP, keeping the name for the
 # host-key check (known_hosts lists every node by name and IP).

@@ -10,13 +10,15 @@
 # Who runs the lab on this machine: the checkout folder, written by `up`, removed by `down`.
 LAB_OWNER_FILE="/run/aks-rotate-certs-lab/owner"
 
-# lab_processes: how many processes live in the lab's cgroups (any checkout's).
+# lab_processes: how many processes live in the cgroups of every lab cluster (any checkout's).
 lab_processes() {
-  [ -d "${LAB_CGROUP}" ] || {
+  local cgroups=()
+  mapfile -t cgroups < <(find "${LAB_CGROUP_ROOT}" -mindepth 1 -maxdepth 1 -type d -name "${LAB_PREFIX_ALL}*" 2>/dev/null)
+  [ "${#cgroups[@]}" -gt 0 ] || {
     echo 0
     return
   }
-  find "${LAB_CGROUP}" -name cgroup.procs -exec cat {} + 2>/dev/null | wc -l
+  find "${cgroups[@]}" -name cgroup.procs -exec cat {} + 2>/dev/null | wc -l
 }
 
 # other_owner: the folder of another checkout whose lab is running here, if any.
@@ -35,7 +37,9 @@ claim_lab() {
   mkdir -p "${LAB_OWNER_FILE%/*}"
   printf '%s\n' "${LAB_REPO_ROOT}" >"${LAB_OWNER_FILE}"
 }
+# release_lab: once no cluster of the lab is left (another of this checkout may still run).
 release_lab() {
+  [ "$(lab_processes)" -eq 0 ] || return 0
   [ "$(cat "${LAB_OWNER_FILE}" 2>/dev/null || true)" != "${LAB_REPO_ROOT}" ] || rm -f "${LAB_OWNER_FILE}"
 }
 
@@ -82,9 +86,14 @@ host_problems() {
   [ "${avail:-0}" -ge "${need}" ] ||
     echo "not enough free disk under ${LAB_STATE%/*}: ${avail} MiB free, the lab needs ${need} MiB; free space there"
   local used
-  used="$(ip -o -4 addr show 2>/dev/null | awk -v br="${LAB_BRIDGE}" '$2 != br && $4 ~ /^10\.240\./ {print $2 " " $4}' | head -n 1)"
+  used="$(ip -o -4 addr show 2>/dev/null | awk -v br="${LAB_BRIDGE}" -v net="${LAB_VNET_BASE}." \
+    '$2 != br && index($4, net) == 1 {print $2 " " $4}' | head -n 1)"
   [ -z "${used}" ] ||
-    echo "the lab's address range 10.240.0.0/16 is in use on this host (${used}); remove that address or run the lab on another machine"
+    echo "the lab's address range ${LAB_VNET} is in use on this host (${used}); remove that address, choose another --vnet or run the lab on another machine"
+  # Two dnsPrefixes whose host tag (lib/common.sh) collides would share a bridge.
+  used="$(ip -o -4 addr show dev "${LAB_BRIDGE}" 2>/dev/null | awk -v net="${LAB_VNET_BASE}." 'index($4, net) != 1 {print $4}' | head -n 1)"
+  [ -z "${used}" ] ||
+    echo "the bridge ${LAB_BRIDGE} belongs to another lab cluster (${used}); choose another --name"
   local other
   other="$(other_owner)"
   [ -z "${other}" ] ||

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lab nodes on the host side: stage a node's folder (its "disk" and provisioning payload), start
 # it in fresh namespaces with systemd as PID 1, run commands in it, stop it.
-# A node's folder: .work/lab/nodes/<name>/ with etc/ var/ (overlay upper+work), root/ home/
+# A node's folder: <LAB_STATE>/nodes/<name>/ (.work/lab/nodes/<name>/ for the default cluster) with etc/ var/ (overlay upper+work), root/ home/
 # tmp/ etcddisk/, cse/ (payload, bound read-only into the node), node.env, hosts, host key,
 # console.log, and pid/pid1 (+ .start) naming the processes `down` may end.
 
@@ -21,6 +21,8 @@ stage_node() {
     printf 'NODE_NAME=%q\nNODE_IP=%q\nNODE_ROLE=%q\nNODE_INDEX=%q\n' "${name}" "${ip}" "${role}" "${index}"
     printf 'PREFIX_LEN=%q\nSTATE_DIR=%q\nOUTPUT_ROOT=%q\nADMIN_USER=%q\n' \
       "${LAB_PREFIX_LEN}" "${LAB_STATE}" "${LAB_OUTPUT_ROOT}" "${LAB_ADMIN_USER}"
+    # Where every lab cluster of the checkout keeps its state: hidden from the node too.
+    printf 'STATE_ROOTS=(%q %q)\n' "${LAB_REPO_ROOT}/.work/lab" "${LAB_CLUSTERS_DIR}"
   } >"${d}/node.env"
   hosts_file >"${d}/hosts"
   # The three host key types an AKS Engine node (Ubuntu) has; RSA 3072 is OpenSSH's default.

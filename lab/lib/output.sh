@@ -13,6 +13,8 @@ pem_array() {
 
 # write_apimodel MASTERS AGENTS PRIVATE DIR SCALE_SET_COUNT: a scale-set pool (count > 0) is
 # written as AKS Engine writes one: a count and no instance ids, which apimodel.json never holds.
+# A cluster in another network than the default one is written as AKS Engine writes a custom
+# VNET: masterProfile.vnetCidr and every profile's vnetSubnetID (one subnet for all).
 write_apimodel() {
   local masters=$1 agents=$2 private=$3 dir=$4 scale_set=${5:-0} i peers_crt=() peers_key=()
   local args=(--arg location "${LAB_LOCATION}" --arg dnsPrefix "${LAB_DNS_PREFIX}"
@@ -21,6 +23,7 @@ write_apimodel() {
     --argjson private "${private}" --arg firstIP "${LAB_FIRST_MASTER_IP}"
     --arg user "${LAB_ADMIN_USER}" --arg pool "${LAB_AGENT_POOL}"
     --arg serviceCidr "${LAB_SERVICE_CIDR}" --arg vmDnsSuffix "${LAB_VM_DNS_SUFFIX}"
+    --arg vnet "${LAB_VNET}" --arg defaultVnet "${LAB_DEFAULT_VNET}"
     --rawfile sshPub "${LAB_STATE}/ssh/azureuser_rsa.pub")
   local name
   for name in ca apiserver client kubectlClient etcdserver etcdclient; do
@@ -48,6 +51,9 @@ write_apimodel() {
     osDiskSizeGB: 200,
     acceleratedNetworkingEnabled: false
   };
+  def customVnet: $vnet != $defaultVnet;
+  def subnet: {vnetSubnetID: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/\($dnsPrefix)/providers/Microsoft.Network/virtualNetworks/\($dnsPrefix)-vnet/subnets/\($dnsPrefix)-subnet"};
+  def inVnet: if customVnet then . + subnet else . end;
   def scaleSetPool($name; $count):
     pool($name; $count; "VirtualMachineScaleSets")
     + {scalesetPriority: "Regular", singlePlacementGroup: true, enableVMSSNodePublicIP: false};
@@ -96,10 +102,10 @@ write_apimodel() {
         distro: "aks-ubuntu-22.04",
         availabilityProfile: "AvailabilitySet",
         osDiskSizeGB: 200
-      },
+      } + (if customVnet then subnet + {vnetCidr: $vnet} else {} end),
       agentPoolProfiles: (
-        [pool($pool; $agents; "AvailabilitySet")]
-        + (if $vmssCount > 0 then [scaleSetPool($vmssPool; $vmssCount)] else [] end)
+        [pool($pool; $agents; "AvailabilitySet") | inVnet]
+        + (if $vmssCount > 0 then [scaleSetPool($vmssPool; $vmssCount) | inVnet] else [] end)
       ),
       linuxProfile: {
         adminUsername: $user,

@@ -2,7 +2,8 @@
 # The cluster PKI exactly as `aks-engine deploy` creates it (pkg/helpers/pki.go and
 # pkg/api/defaults.go CreatePki inputs), done with openssl:
 # - one CA (CN=ca) signs every identity; RSA keys of --key-bits (AKS Engine: 4096), PKCS#1 PEM;
-# - validity from "now" (no back-dating) for 30*365 days; random 128-bit serials; SHA-256;
+# - validity from "now" (no back-dating) for 30*365 days (up --cert-days shortens it, for an
+#   expiring cluster); random 128-bit serials; SHA-256;
 # - key usage digitalSignature+keyEncipherment (CA adds certSign), critical, with
 #   basicConstraints critical; the CA has a subject key id, leaves an authority key id
 #   (what Go's x509.CreateCertificate writes);
@@ -89,9 +90,10 @@ pki_sign() {
   chmod 0644 "${dir}/${name}.crt"
 }
 
-# pki_generate DIR KEY_BITS MASTER_COUNT
+# pki_generate DIR KEY_BITS MASTER_COUNT [VALIDITY_DAYS]
 pki_generate() {
   local dir=$1 bits=$2 count=$3 i pids=() pid
+  PKI_VALIDITY_DAYS=${4:-${PKI_VALIDITY_DAYS}}
   mkdir -p "${dir}"
   chmod 0700 "${dir}"
   pki_config "${count}" >"${dir}/openssl.cnf"

@@ -46,9 +46,11 @@ hosts_file() {
   for i in "${!NODE_NAMES[@]}"; do printf '%s %s\n' "${NODE_IPS[$i]}" "${NODE_NAMES[$i]}"; done
 }
 
-# write_inventory MASTERS AGENTS SUFFIX KEY_BITS PRIVATE [SCALE_SET_IDS]: nodes.json and lab.env.
+# write_inventory MASTERS AGENTS SUFFIX KEY_BITS PRIVATE [SCALE_SET_IDS [CERT_DAYS]]: nodes.json
+# and lab.env.
 write_inventory() {
-  local masters=$1 agents=$2 suffix=$3 bits=$4 private=$5 ids=${6:-} i nodes="[]" node_dir pid1
+  local masters=$1 agents=$2 suffix=$3 bits=$4 private=$5 ids=${6:-} days=${7:-${LAB_DEFAULT_CERT_DAYS}}
+  local i nodes="[]" node_dir pid1
   for i in "${!NODE_NAMES[@]}"; do
     node_dir="${LAB_NODES_DIR}/${NODE_NAMES[$i]}"
     pid1="$(cat "${node_dir}/pid1" 2>/dev/null || echo 0)"
@@ -65,13 +67,14 @@ write_inventory() {
     --arg user "${LAB_ADMIN_USER}" --arg state "${LAB_STATE}" --arg out "${LAB_OUTPUT_DIR}" \
     --arg key "${LAB_SSH_KEY}" --arg kh "${LAB_KNOWN_HOSTS}" --arg ssh "${LAB_DIR}/ssh.sh" \
     --arg pki "${LAB_PKI_DIR}" --arg bridge "${LAB_BRIDGE}" --arg hostIP "${LAB_BRIDGE_IP}" \
-    --arg version "${LAB_K8S_VERSION}" --arg ids "${ids}" \
+    --arg version "${LAB_K8S_VERSION}" --arg ids "${ids}" --arg vnet "${LAB_VNET}" \
+    --argjson days "${days}" \
     '{dnsPrefix: $dnsPrefix, location: $location, fqdn: $fqdn, nameSuffix: $suffix,
       orchestratorVersion: $version, masterCount: $masters, agentCount: $agents,
       scaleSetInstances: ($ids | split(",") | map(select(. != "") | tonumber)),
-      keyBits: $bits, privateCluster: $private,
+      keyBits: $bits, certDays: $days, privateCluster: $private, vnetCidr: $vnet,
       internalLbIP: $lb, apiServerIP: $api, adminUsername: $user,
-      bridge: {name: $bridge, hostIP: $hostIP, cidr: "10.240.0.0/16"},
+      bridge: {name: $bridge, hostIP: $hostIP, cidr: $vnet},
       stateDir: $state, pkiDir: $pki, outputDir: $out, sshKey: $key, knownHosts: $kh,
       sshHelper: $ssh, jumpHost: $nodes[0].ip, nodes: $nodes}' >"${LAB_INVENTORY}.tmp"
   mv -f "${LAB_INVENTORY}.tmp" "${LAB_INVENTORY}"
@@ -79,6 +82,7 @@ write_inventory() {
     printf 'LAB_MASTERS=%q\nLAB_AGENTS=%q\nLAB_NAME_SUFFIX=%q\nLAB_KEY_BITS=%q\n' \
       "${masters}" "${agents}" "${suffix}" "${bits}"
     printf 'LAB_SCALE_SET_INSTANCES=%q\n' "${ids}"
+    printf 'LAB_NAME=%q\nLAB_VNET=%q\nLAB_CERT_DAYS=%q\n' "${LAB_DNS_PREFIX}" "${LAB_VNET}" "${days}"
     printf 'LAB_PRIVATE_CLUSTER=%q\nLAB_STATE=%q\nLAB_OUTPUT_DIR=%q\nLAB_SSH_KEY=%q\n' \
       "${private}" "${LAB_STATE}" "${LAB_OUTPUT_DIR}" "${LAB_SSH_KEY}"
     printf 'LAB_KNOWN_HOSTS=%q\nLAB_INVENTORY=%q\nLAB_SSH=%q\nLAB_PKI_DIR=%q\n' \

@@ -65,19 +65,24 @@ lab_is_up() {
   for name in "${LAB_NODE_NAMES[@]}"; do pid_alive "${LAB_NODES_DIR}/${name}/pid1" || return 1; done
 }
 
-# lab_up MASTERS AGENTS BITS SUFFIX PRIVATE [SCALE_SET_IDS]
+# lab_up MASTERS AGENTS BITS SUFFIX PRIVATE [SCALE_SET_IDS [CERT_DAYS]]: the cluster lab_select
+# chose, in the network lab_set_vnet set.
 lab_up() {
-  local masters=$1 agents=$2 bits=$3 suffix=$4 private=$5 ids=${6:-} scale_set=0
+  local masters=$1 agents=$2 bits=$3 suffix=$4 private=$5 ids=${6:-} days=${7:-${LAB_DEFAULT_CERT_DAYS}}
+  local scale_set=0 vnet="${LAB_VNET}" down_cmd="npm run lab -- down"
+  [ "${LAB_DNS_PREFIX}" = "${LAB_DEFAULT_DNS_PREFIX}" ] || down_cmd+=" --name ${LAB_DNS_PREFIX}"
   [ -z "${ids}" ] || scale_set=$(($(tr -cd , <<<"${ids}" | wc -c) + 1))
   if lab_is_up; then
     if [ "${LAB_MASTERS}" = "${masters}" ] && [ "${LAB_AGENTS}" = "${agents}" ] &&
       [ "${LAB_NAME_SUFFIX}" = "${suffix}" ] && [ "${LAB_PRIVATE_CLUSTER}" = "${private}" ] &&
-      [ "${LAB_KEY_BITS}" = "${bits}" ] && [ "${LAB_SCALE_SET_INSTANCES:-}" = "${ids}" ]; then
-      log "lab already up (${masters} masters, ${agents} agents); nodes left as they are"
+      [ "${LAB_KEY_BITS}" = "${bits}" ] && [ "${LAB_SCALE_SET_INSTANCES:-}" = "${ids}" ] &&
+      [ "${LAB_VNET:-${LAB_DEFAULT_VNET}}" = "${vnet}" ] &&
+      [ "${LAB_CERT_DAYS:-${LAB_DEFAULT_CERT_DAYS}}" = "${days}" ]; then
+      log "lab ${LAB_DNS_PREFIX} already up (${masters} masters, ${agents} agents); nodes left as they are"
       run_control_plane
       return 0
     fi
-    die "lab is up with other options (${LAB_MASTERS} masters, ${LAB_AGENTS} agents, scale-set instances '${LAB_SCALE_SET_INSTANCES:-}', RSA ${LAB_KEY_BITS}, nameSuffix ${LAB_NAME_SUFFIX}); run 'npm run lab -- down' first"
+    die "lab ${LAB_DNS_PREFIX} is up with other options (${LAB_MASTERS} masters, ${LAB_AGENTS} agents, scale-set instances '${LAB_SCALE_SET_INSTANCES:-}', RSA ${LAB_KEY_BITS}, nameSuffix ${LAB_NAME_SUFFIX}, vnet ${LAB_VNET:-${LAB_DEFAULT_VNET}}, ${LAB_CERT_DAYS:-${LAB_DEFAULT_CERT_DAYS}} cert days); run '${down_cmd}' first"
   fi
   host_check "${masters}" "$((agents + scale_set))"
   # Leftovers of an earlier lab (a failed up, a reboot) go first.
@@ -93,7 +98,7 @@ lab_up() {
   ssh-keygen -q -t rsa -b "${bits}" -N '' -C "${LAB_ADMIN_USER}@${LAB_DNS_PREFIX}" \
     -f "${LAB_STATE}/ssh/azureuser_rsa" &
   local ssh_pid=$!
-  pki_generate "${LAB_PKI_DIR}" "${bits}" "${masters}"
+  pki_generate "${LAB_PKI_DIR}" "${bits}" "${masters}" "${days}"
   wait "${ssh_pid}" || die "ssh-keygen failed"
 
   topology "${masters}" "${agents}" "${suffix}" "${ids}"
@@ -104,7 +109,7 @@ lab_up() {
   log "boot: bridge ${LAB_BRIDGE} ${LAB_BRIDGE_IP}/${LAB_PREFIX_LEN}, systemd in every node"
   net_up
   for i in "${!NODE_NAMES[@]}"; do start_node "${i}"; done
-  write_inventory "${masters}" "${agents}" "${suffix}" "${bits}" "${private}" "${ids}"
+  write_inventory "${masters}" "${agents}" "${suffix}" "${bits}" "${private}" "${ids}" "${days}"
   each_node boot_node
 
   log "provision: certificates, kubeconfigs, etcd (CSE on every node)"
@@ -117,7 +122,7 @@ lab_up() {
 
   log "output: ${LAB_OUTPUT_DIR}"
   write_output "${masters}" "${agents}" "${suffix}" "${private}" "${scale_set}"
-  log "lab up in $((SECONDS - t0)) s: ${masters} masters, ${agents} agents${ids:+, scale-set instances ${ids}}"
+  log "lab ${LAB_DNS_PREFIX} up in $((SECONDS - t0)) s: ${masters} masters, ${agents} agents${ids:+, scale-set instances ${ids}}"
 
   run_control_plane
 }
@@ -134,5 +139,5 @@ run_control_plane() {
   log "control plane: lab/control-plane/up.sh"
   LAB_STATE="${LAB_STATE}" LAB_INVENTORY="${LAB_INVENTORY}" LAB_ENV_FILE="${LAB_ENV_FILE}" \
     LAB_SSH="${LAB_DIR}/ssh.sh" bash "${LAB_DIR}/control-plane/up.sh" 9>&- ||
-    die "lab/control-plane/up.sh failed (the nodes stay up; 'npm run lab -- down' removes them)"
+    die "lab/control-plane/up.sh failed (the nodes stay up; '${down_cmd:-npm run lab -- down}' removes them)"
 }

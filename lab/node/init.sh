@@ -22,7 +22,7 @@ done
 ip link set lo up
 ip addr replace "${NODE_IP}/${PREFIX_LEN}" dev eth0
 ip link set eth0 up
-# No default route on purpose: only the lab bridge's 10.240.0.0/16 is reachable.
+# No default route on purpose: only the lab bridge's network (the cluster's /16) is reachable.
 
 # --- filesystems ----------------------------------------------------------------------------
 mount --make-rprivate /
@@ -171,9 +171,10 @@ else
   rm -f /etc/default/etcd
 fi
 
-# Hide the operator's secrets (lab state, _output) from the node, as a VM could not see them.
-# Under /root, /home or /tmp they are hidden already (the node's private copies shadow them).
-for d in "${STATE_DIR}" "${OUTPUT_ROOT}"; do
+# Hide the operator's secrets (every lab cluster's state, _output) from the node, as a VM could
+# not see them. Under /root, /home or /tmp they are hidden already (the node's private copies
+# shadow them).
+for d in "${STATE_DIR}" "${STATE_ROOTS[@]}" "${OUTPUT_ROOT}"; do
   if [ -d "${d}" ]; then mount -t tmpfs -o ro,mode=0755 tmpfs "${d}"; fi
 done
 umount "${disk}"

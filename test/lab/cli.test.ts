@@ -25,7 +25,12 @@ describe("lab command line", function () {
     ],
     [["up", "--masters"], /option --masters needs a value/],
     [["up", "--bogus"], /unknown option for up: --bogus/],
+    [["up", "--name", "aks-lab2"], /--name aks-lab2 needs --vnet: a cluster beside aks-lab/],
+    [["up", "--name", "Lab_2", "--vnet", "10.241.0.0/16"], /--name must be a dnsPrefix/],
+    [["up", "--vnet", "10.241.0.0/24"], /--vnet must be a \/16 network such as 10.241.0.0\/16/],
+    [["up", "--cert-days", "0"], /--cert-days must be a whole number from 1 to 10950 \(got '0'\)/],
     [["down", "now"], /down takes no options/],
+    [["status", "--name"], /status takes no options but --name DNS_PREFIX/],
     [["reboot"], /unknown command 'reboot'/],
     [[], /missing command/],
   ];
