@@ -20,13 +20,28 @@ export interface LabNode {
 }
 
 export interface Inventory {
+  readonly dnsPrefix: string;
   readonly internalLbIP: string;
+  /** Where kubelets reach the API server: the internal LB, or the only master. */
+  readonly apiServerIP: string;
   readonly adminUsername: string;
+  readonly outputDir: string;
+  readonly pkiDir: string;
   readonly nodes: readonly LabNode[];
 }
 
-export function inventory(): Inventory {
-  const file = path.join(repoRoot, ".work", "lab", "nodes.json");
+/** The lab's default cluster (`npm run lab -- up` without --name). */
+export const DEFAULT_CLUSTER = "aks-lab";
+
+/** A lab cluster's state folder: .work/lab for the default one, else .work/labs/<dnsPrefix>. */
+export function labStateDir(dnsPrefix: string = DEFAULT_CLUSTER): string {
+  return dnsPrefix === DEFAULT_CLUSTER
+    ? path.join(repoRoot, ".work", "lab")
+    : path.join(repoRoot, ".work", "labs", dnsPrefix);
+}
+
+export function inventory(dnsPrefix: string = DEFAULT_CLUSTER): Inventory {
+  const file = path.join(labStateDir(dnsPrefix), "nodes.json");
   return JSON.parse(fs.readFileSync(file, "utf8")) as Inventory;
 }
 
@@ -38,6 +53,14 @@ export async function freshLab(): Promise<void> {
   await runOk("bash", ["lab/lab.sh", "up", "--key-bits", KEY_BITS], { timeoutMs: 1_500_000 });
 }
 
+/** `npm run lab -- up` with these options, failing with the lab's output. */
+export async function labUp(args: readonly string[]): Promise<void> {
+  await runOk("bash", ["lab/lab.sh", "up", "--key-bits", KEY_BITS, ...args], {
+    timeoutMs: 1_500_000,
+  });
+}
+
+/** Every lab cluster of this checkout down. */
 export async function labDown(): Promise<RunResult> {
   return run("bash", ["lab/lab.sh", "down"], { timeoutMs: 300_000 });
 }
