@@ -131,7 +131,7 @@ case "${cmd}" in
   down | status)
     if [ "${1:-}" = --name ] && [ $# -eq 2 ]; then
       name=$2
-      check_cluster_options "${name}" "" "${days}"
+      check_cluster_name "${name}"
     elif [ $# -gt 0 ]; then
       usage_error "${cmd} takes no options but --name DNS_PREFIX (got '$*')"
     fi

@@ -8,12 +8,17 @@
 # hyphens, starting with a letter and not ending with a hyphen.
 LAB_DNS_PREFIX_RE='^[a-z][a-z0-9-]{1,43}[a-z0-9]$'
 
-# check_cluster_options NAME VNET DAYS: bad input exits 2 (usage_error) before anything is
-# touched. Another cluster than the default needs a network of its own.
+# check_cluster_name NAME: bad input exits 2 (usage_error) before anything is touched.
+check_cluster_name() {
+  [ -z "$1" ] || [[ "$1" =~ ${LAB_DNS_PREFIX_RE} ]] ||
+    usage_error "--name must be a dnsPrefix: 3 to 45 lowercase letters, digits and hyphens, starting with a letter (got '$1')"
+}
+
+# check_cluster_options NAME VNET DAYS: the options of `up` that shape a cluster. Another
+# cluster than the default needs a network of its own.
 check_cluster_options() {
   local name=$1 vnet=$2 days=$3 octet='(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
-  [ -z "${name}" ] || [[ "${name}" =~ ${LAB_DNS_PREFIX_RE} ]] ||
-    usage_error "--name must be a dnsPrefix: 3 to 45 lowercase letters, digits and hyphens, starting with a letter (got '${name}')"
+  check_cluster_name "${name}"
   [ -z "${vnet}" ] || [[ "${vnet}" =~ ^${octet}\.${octet}\.0\.0/16$ ]] ||
     usage_error "--vnet must be a /16 network such as 10.241.0.0/16 (got '${vnet}')"
   if [ -n "${name}" ] && [ "${name}" != "${LAB_DEFAULT_DNS_PREFIX}" ] && [ -z "${vnet}" ]; then

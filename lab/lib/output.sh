@@ -91,7 +91,7 @@ write_apimodel() {
           }
         }
       },
-      masterProfile: {
+      masterProfile: ({
         count: $masters,
         dnsPrefix: $dnsPrefix,
         subjectAltNames: [],
@@ -102,7 +102,7 @@ write_apimodel() {
         distro: "aks-ubuntu-22.04",
         availabilityProfile: "AvailabilitySet",
         osDiskSizeGB: 200
-      } + (if customVnet then subnet + {vnetCidr: $vnet} else {} end),
+      } + (if customVnet then subnet + {vnetCidr: $vnet} else {} end)),
       agentPoolProfiles: (
         [pool($pool; $agents; "AvailabilitySet") | inVnet]
         + (if $vmssCount > 0 then [scaleSetPool($vmssPool; $vmssCount) | inVnet] else [] end)
