@@ -52,7 +52,7 @@ name_suffix() {
 # none up says the lab is down). Fails if FUNC failed for any; each runs in its own subshell,
 # so one cluster's `die` does not skip the others.
 for_clusters() {
-  local name=$1 fn=$2 names=() n rc=0
+  local name=$1 fn=$2 names=() n r rc=0
   if [ -n "${name}" ]; then
     names=("${name}")
   elif [ "${fn}" = lab_down ]; then
@@ -66,10 +66,16 @@ for_clusters() {
   fi
   for n in "${names[@]}"; do
     [ "${#names[@]}" -eq 1 ] || [ "${fn}" != lab_status ] || printf '== %s\n' "${n}"
+    # errexit on inside, as for a single cluster: a subshell tested with || would run without it.
+    set +e
     (
+      set -e
       select_cluster "${n}"
       "${fn}"
-    ) || rc=$?
+    )
+    r=$?
+    set -e
+    [ "${r}" = 0 ] || rc=${r}
   done
   return "${rc}"
 }
