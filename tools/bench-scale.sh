@@ -32,13 +32,28 @@ echo "3 masters + 2 agents: $(jq -c '{rotation: .rotationSeconds[0], critical: .
 big=$(bench_shape "$large")
 echo "3 masters + $large agents: $(jq -c '{rotation: .rotationSeconds[0], critical: .criticalPathSeconds[0], noChange: .noChangeUpSeconds}' "$big")"
 
+# Each shape's timeline (bench.sh draws one per shape next to its JSON).
+timeline_of() { jq -r '.timeline | sub("\\.svg$"; ".json")' "$1"; }
+
 out=".work/bench/scale-$(date -u +%Y%m%dT%H%M%SZ).json"
-jq -n --slurpfile s "$small" --slurpfile b "$big" --argjson agents "$large" '
+jq -n --slurpfile s "$small" --slurpfile b "$big" --argjson agents "$large" \
+  --slurpfile ts "$(timeline_of "$small")" --slurpfile tb "$(timeline_of "$big")" '
+  # Where the extra time goes: the critical path per phase in each shape, and how much slower
+  # the master steps both shapes run (the same work) were in the large one: a slowdown well
+  # above 1 is the machine shared by more nodes, not work the program adds per node.
+  def crit_phases($t): [$t.steps[] | select(.critical)] | group_by(.phase)
+    | map({key: .[0].phase, value: (map(.end - .start) | add)}) | from_entries;
+  def master_secs($t): [$t.steps[] | select(.row | startswith("k8s-master"))
+    | {key: .name, value: (.end - .start)}] | from_entries;
+  def slowdown($a; $b): ([$a | keys[] | select($b[.] != null)]) as $common
+    | (([$common[] | $b[.]] | add) / ([$common[] | $a[.]] | add) * 100 | round / 100);
   def wall($x): $x.rotationSeconds[0];
   def crit($x): $x.criticalPathSeconds[0];
   {small: $s[0], large: $b[0], largeAgents: $agents}
   | .ratio = (wall($b[0]) / wall($s[0]) * 100 | round / 100)
   | .wallToCriticalPath = {small: $s[0].wallToCriticalPath[0], large: $b[0].wallToCriticalPath[0]}
+  | .criticalPathByPhase = {small: crit_phases($ts[0]), large: crit_phases($tb[0])}
+  | .masterStepSlowdown = slowdown(master_secs($ts[0]); master_secs($tb[0]))
   | .checks = {
       "T(large)/T(small) <= 1.3": (.ratio <= 1.3),
       "T(small) <= 264 s (before bounded parallelism)": (wall($s[0]) <= 264),
