@@ -33,13 +33,24 @@ describe("fleet preview: the phases a cluster goes through", () => {
       "leaves (P3) → distrust (P4)",
     ],
     ["one phase", [step(`trust-${M0}-bundle`)], "trust (P1)"],
-    ["only new keys", [{ urn: urn("ca-key", "tls:index/privateKey:PrivateKey"), op: "replace" }], ""],
+    [
+      "only new keys",
+      [{ urn: urn("ca-key", "tls:index/privateKey:PrivateKey"), op: "replace" }],
+      "",
+    ],
   ];
   for (const [what, steps, want] of rows) it(what, () => assert.equal(phaseSpan(steps), want));
 
   it("stands in the summary line after the action", () =>
     assert.equal(
-      previewLine("east", "rotate", [M0], [step(`trust-${M0}-bundle`)], { create: 1 }, "trust (P1)"),
+      previewLine(
+        "east",
+        "rotate",
+        [M0],
+        [step(`trust-${M0}-bundle`)],
+        { create: 1 },
+        "trust (P1)",
+      ),
       "east: 1 node touched, 0 reboots, action rotate, phases trust (P1); 1 create",
     ));
 });
