@@ -247,12 +247,12 @@ expiry_checked_certs() {
 }
 
 # One line when a certificate among the given files has expired by this node's clock, or
-# nothing: the first expired file (expiry_checked_certs lists ca.crt first, the cause of the rest when
-# it expired), its end date, the node's clock (one that runs ahead makes valid certificates look
-# expired), how many more expired, and what to do instead. The rotation starts only on a cluster
-# that works with its current certificates (its pre-flight asks etcd with them), so an expired
-# one is renewed by hand first. A file openssl cannot read is left to the other checks; only a
-# file's first certificate counts.
+# nothing: the first expired file (expiry_checked_certs lists ca.crt first, the cause of the rest
+# when it expired), its end date, the node's clock (one that runs ahead makes valid certificates
+# look expired), how many more expired, and what to do instead. The rotation starts only on a
+# cluster that works with its current certificates (its pre-flight asks etcd with them), so an
+# expired one is renewed by hand first. A file openssl cannot read is left to the other checks;
+# only a file's first certificate counts.
 expired_certs_problem() {
   local f end first="" first_end="" more=0 now renew
   for f in "$@"; do

@@ -304,7 +304,7 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
       });
 
       it("names an expired ca.crt first, counts the rest, and does not ask etcd", () => {
-        // etcd keeps the trust it started with, so it would still answer: the line alone says why.
+        // etcdctl would fail the handshake with this ca.crt: no etcd line beside the one that says why.
         const res = withExpired(["etcdpeer0.crt", "ca.crt"], [NODE, "master", ...expected]);
         assert.strictEqual(res.code, 1);
         assert.match(
