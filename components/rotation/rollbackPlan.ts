@@ -6,6 +6,7 @@
 // the operator's copy) → service-account tokens and workloads → every node's files verified
 // against the backup → apimodel.json restored.
 import { sha256Hex } from "../remote";
+import { removeHandOut } from "./finalizePlan";
 import type { InstallPhase } from "./phases";
 import { nodeIndex, type NodeIndex } from "./planNodes";
 // The step vocabulary it shares with the rotation.
@@ -159,6 +160,10 @@ function tailRestore(ix: NodeIndex, input: PlanInput, after: string[]): Phase[] 
     waitsFor: [kubeProxy.id],
     triggers: [],
   });
+  // The staged mode's hand-out carries the new admin certificate, which the old CA refuses.
+  if (input.rollout.rotationMode === "staged") {
+    kubeconfigs.push(removeHandOut("rollback-local-bundle-kubeconfig", [kubeProxy.id], []));
+  }
   const tokens = vocab.scriptStep(`rollback-${m0}-tokens`, m0, "reissue-sa-tokens.sh", {
     waitsFor: vocab.ids(kubeconfigs),
   });
