@@ -3,20 +3,14 @@
 // again): every node's files checked against the rotation (verify.sh) → the cluster verified
 // with the new PKI (verify-cluster.sh, which still has the old admin kubeconfig to prove it
 // refused) → every node's backups removed (cleanup.sh backup), and the operator's
-// .before-rotation copies (and, staged, the bundle kubeconfig). Each step re-runs when the rotation changes, so a later rotation
-// under "finalize" is finalized again.
+// .before-rotation copies (and, staged, the bundle kubeconfig). Each step re-runs when the
+// rotation changes, so a later rotation under "finalize" is finalized again.
 import { LOCAL_BACKUP_SUFFIX } from "../remote";
 import type { NodeIndex } from "./planNodes";
 import { ids, scriptStep } from "./planSteps";
-import {
-  localPath,
-  type LocalPaths,
-  type Phase,
-  type PlanInput,
-  type PlanStep,
-  type Word,
-} from "./planTypes";
+import { localPath, type LocalPaths, type Phase, type PlanInput, type PlanStep } from "./planTypes";
 import { rotationToken } from "./rotatePlan";
+import { removeHandOut } from "./stagedPlan";
 
 /** Where AKS Engine's node-side backup and this rotation's kubeconfig backups are (lib.sh). */
 const NODE_BACKUPS = [
@@ -71,19 +65,4 @@ export function finalizePhase(ix: NodeIndex, input: PlanInput, after: readonly s
     removed.push(removeHandOut("finalize-local-bundle-kubeconfig", [cluster.id], triggers));
   }
   return { name: "finalize", steps: [...files, cluster, ...removed] };
-}
-
-/** The bundle kubeconfig (and any copy of it write-file.sh kept) removed from `_output/`. */
-export function removeHandOut(
-  id: string,
-  waitsFor: readonly string[],
-  triggers: readonly Word[],
-): PlanStep {
-  return {
-    id,
-    node: "local",
-    run: { kind: "removeLocal", file: "bundleKubeconfig" },
-    waitsFor,
-    triggers,
-  };
 }

@@ -6,12 +6,12 @@
 // the operator's copy) → service-account tokens and workloads → every node's files verified
 // against the backup → apimodel.json restored.
 import { sha256Hex } from "../remote";
-import { removeHandOut } from "./finalizePlan";
 import type { InstallPhase } from "./phases";
 import { nodeIndex, type NodeIndex } from "./planNodes";
 // The step vocabulary it shares with the rotation.
 import * as vocab from "./planSteps";
 import type { Phase, PlanInput, PlanStep } from "./planTypes";
+import { removeHandOut } from "./stagedPlan";
 
 const ALL_PHASES: readonly InstallPhase[] = ["etcd", "controlplane", "kubelet", "kubeconfig"];
 

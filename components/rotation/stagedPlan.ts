@@ -8,7 +8,7 @@
 // only one master is ever out, and every client trusts what every server presents at each step.
 import { nodeIndex, type NodeIndex } from "./planNodes";
 import { ids, scriptStep } from "./planSteps";
-import type { Phase, PlanInput, PlanStep } from "./planTypes";
+import type { Phase, PlanInput, PlanStep, Word } from "./planTypes";
 import { rebootPhase } from "./rebootPlan";
 import { gatePhase, stagePhase, verifyPhase } from "./rotatePlan";
 import { stagedLeaves } from "./stagedLeaves";
@@ -130,4 +130,19 @@ function distrustPhase(ix: NodeIndex, input: PlanInput, after: readonly string[]
     waitsFor: finals(steps, ix),
   });
   return { name: "distrust", steps: [...steps, authn] };
+}
+
+/** The bundle kubeconfig (and any copy of it write-file.sh kept) removed from `_output/`. */
+export function removeHandOut(
+  id: string,
+  waitsFor: readonly string[],
+  triggers: readonly Word[],
+): PlanStep {
+  return {
+    id,
+    node: "local",
+    run: { kind: "removeLocal", file: "bundleKubeconfig" },
+    waitsFor,
+    triggers,
+  };
 }
