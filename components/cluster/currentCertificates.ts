@@ -27,13 +27,27 @@ export function certificateFacts(pem: string): CertificateFacts {
  * absent or holds no readable CA: a hint for the pre-flight, never a problem of the input.
  */
 export function backupCaFacts(text: string | undefined): CertificateFacts | undefined {
+  const pem = caPemOf(text);
+  if (pem === undefined) return undefined;
+  try {
+    return certificateFacts(pem);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * certificateProfile.caCertificate of an apimodel.json text, or undefined when the text is absent,
+ * not JSON or has none. Public (a certificate); the profile's keys are never read.
+ */
+export function caPemOf(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   try {
     const model = JSON.parse(text) as {
       properties?: { certificateProfile?: { caCertificate?: unknown } };
     };
     const pem = model.properties?.certificateProfile?.caCertificate;
-    return typeof pem === "string" && pem !== "" ? certificateFacts(pem) : undefined;
+    return typeof pem === "string" && pem !== "" ? pem : undefined;
   } catch {
     return undefined;
   }

@@ -82,4 +82,10 @@ export interface ClusterModel {
    * no readable CA in it. Only the pre-flight CA check reads it (docs/rotation.md).
    */
   readonly replacedCa?: CertificateFacts;
+  /**
+   * The CA certificates (PEM) of apimodel.json and of its `….before-rotation` copy: the old CA
+   * of the staged mode's bundle kubeconfig (components/rotation/bundleKubeconfig.ts).
+   * @default - none known (a model built without its files)
+   */
+  readonly caPems?: { readonly apiModel?: string; readonly replaced?: string };
 }

@@ -1,7 +1,7 @@
 // apimodel.json + azuredeploy.json → ClusterModel. Pure: takes file contents, returns the model
 // or throws an InputError listing every problem found, each naming the file and JSON path.
 import { InputError } from "../types";
-import { backupCaFacts, readCurrentCertificates } from "./currentCertificates";
+import { backupCaFacts, caPemOf, readCurrentCertificates } from "./currentCertificates";
 import {
   addIpv4,
   addToLastOctet,
@@ -106,6 +106,10 @@ export function parseCluster(sources: ClusterSources): ClusterModel {
     firstServiceIp,
     currentCertificates,
     replacedCa: backupCaFacts(sources.apiModelBackupText),
+    caPems: {
+      apiModel: caPemOf(sources.apiModelText),
+      replaced: caPemOf(sources.apiModelBackupText),
+    },
   };
 }
 

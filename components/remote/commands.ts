@@ -194,6 +194,20 @@ export function localRemoveBackup(
   return localRun(name, ["rm", "-f", "--", ...copies], triggers, opts);
 }
 
+/**
+ * Removes an operator's file and any copy localWrite kept of it (both may hold a key), again
+ * whenever `triggers` change. A file already gone is fine.
+ */
+export function localRemove(
+  name: string,
+  dest: string,
+  triggers: pulumi.Input<unknown>[],
+  opts: LocalOptions,
+): command.local.Command {
+  const files = [dest, dest + LOCAL_BACKUP_SUFFIX, dest + LOCAL_BACKUP_ID_SUFFIX];
+  return localRun(name, ["rm", "-f", "--", ...files], triggers, opts);
+}
+
 /** A command on the operator's machine that reads no secret. */
 function localRun(
   name: string,

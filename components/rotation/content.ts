@@ -6,6 +6,7 @@ import { IDENTITIES } from "../pki/identities";
 import type { FileKind, KubeconfigPlacement, NodeFile } from "../pki/specs";
 import { nodeBundle, type NodeBundle, type StagedFile } from "../remote";
 import { withCertificateProfile, type CertificateProfile } from "./apimodel";
+import { bundleKubeconfig, replacedCaPem } from "./bundleKubeconfig";
 import { adminKubeconfig } from "./kubeconfig";
 
 /** The PKI as the rotation reads it: the content of a file (certificate PEM or secret key PEM). */
@@ -13,22 +14,48 @@ export interface RotationPki {
   content(file: { readonly identity: string; readonly kind: FileKind }): pulumi.Output<string>;
 }
 
+/** The new CA, the new admin client certificate and its key (secret). */
+const adminPems = (pki: RotationPki) =>
+  pulumi.all([
+    pki.content({ identity: "ca", kind: "cert" }),
+    pki.content({ identity: "kubeconfig", kind: "cert" }),
+    pki.content({ identity: "kubeconfig", kind: "key" }),
+  ]);
+
 /** The new admin kubeconfig (secret). */
 export function kubeconfigContent(pki: RotationPki, cluster: ClusterModel): pulumi.Output<string> {
-  const parts = ["cert", "cert", "key"] as const;
-  const ids = ["ca", "kubeconfig", "kubeconfig"];
   return pulumi.secret(
-    pulumi
-      .all(ids.map((identity, i) => pki.content({ identity, kind: parts[i] })))
-      .apply(([ca, crt, key]) =>
-        adminKubeconfig({
-          dnsPrefix: cluster.dnsPrefix,
-          server: cluster.kubeconfigServer,
-          caCertPem: ca,
-          clientCertPem: crt,
-          clientKeyPem: key,
-        }),
-      ),
+    adminPems(pki).apply(([ca, crt, key]) =>
+      adminKubeconfig({
+        dnsPrefix: cluster.dnsPrefix,
+        server: cluster.kubeconfigServer,
+        caCertPem: ca,
+        clientCertPem: crt,
+        clientKeyPem: key,
+      }),
+    ),
+  );
+}
+
+/**
+ * The staged mode's hand-out (secret): the new admin client pair with the old+new CA bundle
+ * (bundleKubeconfig.ts). The old CA comes from the operator's files, never from state.
+ */
+export function bundleKubeconfigContent(
+  pki: RotationPki,
+  cluster: ClusterModel,
+): pulumi.Output<string> {
+  return pulumi.secret(
+    adminPems(pki).apply(([ca, crt, key]) =>
+      bundleKubeconfig({
+        dnsPrefix: cluster.dnsPrefix,
+        server: cluster.kubeconfigServer,
+        oldCaPem: replacedCaPem(cluster.caPems ?? {}, ca),
+        newCaPem: ca,
+        clientCertPem: crt,
+        clientKeyPem: key,
+      }),
+    ),
   );
 }
 

@@ -3,13 +3,14 @@
 // again): every node's files checked against the rotation (verify.sh) → the cluster verified
 // with the new PKI (verify-cluster.sh, which still has the old admin kubeconfig to prove it
 // refused) → every node's backups removed (cleanup.sh backup), and the operator's
-// .before-rotation copies. Each step re-runs when the rotation changes, so a later rotation
-// under "finalize" is finalized again.
+// .before-rotation copies (and, staged, the bundle kubeconfig). Each step re-runs when the
+// rotation changes, so a later rotation under "finalize" is finalized again.
 import { LOCAL_BACKUP_SUFFIX } from "../remote";
 import type { NodeIndex } from "./planNodes";
 import { ids, scriptStep } from "./planSteps";
-import type { LocalPaths, Phase, PlanInput, PlanStep } from "./planTypes";
+import { localPath, type LocalPaths, type Phase, type PlanInput, type PlanStep } from "./planTypes";
 import { rotationToken } from "./rotatePlan";
+import { removeHandOut } from "./stagedPlan";
 
 /** Where AKS Engine's node-side backup and this rotation's kubeconfig backups are (lib.sh). */
 const NODE_BACKUPS = [
@@ -22,10 +23,12 @@ const NODE_BACKUPS = [
 export function finalizePlan(
   nodes: readonly string[],
   paths: LocalPaths,
+  staged = false,
 ): Record<string, string[]> {
   const plan: Record<string, string[]> = {};
   for (const n of nodes) plan[n] = [...NODE_BACKUPS];
   plan.local = [paths.apiModel, paths.kubeconfig].map((p) => p + LOCAL_BACKUP_SUFFIX);
+  if (staged) plan.local.push(`${localPath(paths, "bundleKubeconfig")} (the bundle kubeconfig)`);
   return plan;
 }
 
@@ -56,6 +59,10 @@ export function finalizePhase(ix: NodeIndex, input: PlanInput, after: readonly s
       waitsFor: [cluster.id],
       triggers,
     });
+  }
+  // The staged mode's hand-out still trusts the old CA: it goes with the backups.
+  if (input.rollout.rotationMode === "staged") {
+    removed.push(removeHandOut("finalize-local-bundle-kubeconfig", [cluster.id], triggers));
   }
   return { name: "finalize", steps: [...files, cluster, ...removed] };
 }

@@ -18,3 +18,12 @@ export * from "./phases";
 export { adminKubeconfig, type AdminKubeconfigInput } from "./kubeconfig";
 export { withCertificateProfile, type CertificateProfile } from "./apimodel";
 export { agentBatches, batchSize, describeBatch } from "./batches";
+export {
+  bundleKubeconfig,
+  bundleKubeconfigPath,
+  caBundlePem,
+  replacedCaPem,
+  type BundleKubeconfigInput,
+  type OperatorCaPems,
+} from "./bundleKubeconfig";
+export { HAND_OUT_ID } from "./stagedPlan";

@@ -11,7 +11,9 @@ import { stagedPhases } from "./stagedPlan";
 export function planRotation(input: PlanInput, mode: PlanMode): Phase[] {
   if (mode === "rollback") return rollbackPhases(input);
   const phases =
-    input.rollout.rotationMode === "staged" ? stagedPhases(input) : rotatePhases(input);
+    input.rollout.rotationMode === "staged"
+      ? stagedPhases(input, mode === "rotate")
+      : rotatePhases(input);
   if (mode === "rotate") return phases;
   // Finalize starts once the rotation verified, persisted and removed its staging.
   const persist = phases[phases.length - 1];

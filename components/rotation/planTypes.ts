@@ -3,11 +3,15 @@
 import type { RotateConfig } from "../config";
 import type { ScriptName } from "../remote";
 import type { NodeRole } from "../types";
+import { bundleKubeconfigPath } from "./bundleKubeconfig";
 import type { OperatorCas } from "./caCheck";
 import type { InstallPhase } from "./phases";
 
-/** The operator's files the rotation rewrites (and the rollback restores). */
-export type LocalFile = "kubeconfig" | "apimodel";
+/**
+ * The operator's files the rotation rewrites (and the rollback restores); `bundleKubeconfig`, the
+ * staged mode's hand-out, is written once and removed (finalize, rollback), never restored.
+ */
+export type LocalFile = "kubeconfig" | "apimodel" | "bundleKubeconfig";
 
 /** Where the operator's files are: `_output/<dnsPrefix>/apimodel.json` and its kubeconfig. */
 export interface LocalPaths {
@@ -15,8 +19,16 @@ export interface LocalPaths {
   readonly kubeconfig: string;
 }
 
-export const localPath = (paths: LocalPaths, file: LocalFile): string =>
-  file === "apimodel" ? paths.apiModel : paths.kubeconfig;
+export function localPath(paths: LocalPaths, file: LocalFile): string {
+  switch (file) {
+    case "apimodel":
+      return paths.apiModel;
+    case "kubeconfig":
+      return paths.kubeconfig;
+    case "bundleKubeconfig":
+      return bundleKubeconfigPath(paths.kubeconfig);
+  }
+}
 
 /**
  * A word of a command line or a trigger. Plain text is known now; the others exist only once the
@@ -64,7 +76,9 @@ export type Run =
   /** An operator's file put back from the copy writeLocal kept. */
   | { readonly kind: "restoreLocal"; readonly file: LocalFile; readonly rotationId: string }
   /** The copy writeLocal kept, removed (finalize). */
-  | { readonly kind: "removeLocalBackup"; readonly file: LocalFile };
+  | { readonly kind: "removeLocalBackup"; readonly file: LocalFile }
+  /** An operator's file removed, with any copy writeLocal kept of it (the bundle kubeconfig). */
+  | { readonly kind: "removeLocal"; readonly file: LocalFile };
 
 export interface PlanStep {
   /** The resource name: `<phase>-<node>-<step>`, stable across versions (stack compatibility). */

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SshPlan } from "../config";
 import {
   bootWait,
+  localRemove,
   localRemoveBackup,
   localRestore,
   localWrite,
@@ -12,7 +13,7 @@ import {
   type Cmd,
   type NodeBundle,
 } from "../remote";
-import { localPath, type LocalPaths, type Phase, type PlanStep } from "./planTypes";
+import { localPath, type LocalFile, type LocalPaths, type Phase, type PlanStep } from "./planTypes";
 import { resolveText, resolveWord, type WordSources } from "./words";
 
 export interface RealizeEnv {
@@ -22,7 +23,7 @@ export interface RealizeEnv {
   /** The node's new files (stage.sh's stdin) and their digests. */
   bundle(node: string): NodeBundle;
   /** The new content of an operator's file (writeLocal). */
-  localContent(file: "kubeconfig" | "apimodel"): pulumi.Output<string>;
+  localContent(file: LocalFile): pulumi.Output<string>;
   /** The SHA-256 of the new CA's DER (the gate's CA check). */
   newCaSha256(): pulumi.Output<string>;
 }
@@ -91,6 +92,8 @@ function creator(env: RealizeEnv, src: WordSources) {
         });
       case "removeLocalBackup":
         return localRemoveBackup(s.id, localPath(env.paths, run.file), triggersOf(s), opts);
+      case "removeLocal":
+        return localRemove(s.id, localPath(env.paths, run.file), triggersOf(s), opts);
     }
   };
 }

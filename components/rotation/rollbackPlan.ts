@@ -11,6 +11,7 @@ import { nodeIndex, type NodeIndex } from "./planNodes";
 // The step vocabulary it shares with the rotation.
 import * as vocab from "./planSteps";
 import type { Phase, PlanInput, PlanStep } from "./planTypes";
+import { removeHandOut } from "./stagedPlan";
 
 const ALL_PHASES: readonly InstallPhase[] = ["etcd", "controlplane", "kubelet", "kubeconfig"];
 
@@ -159,6 +160,10 @@ function tailRestore(ix: NodeIndex, input: PlanInput, after: string[]): Phase[] 
     waitsFor: [kubeProxy.id],
     triggers: [],
   });
+  // The staged mode's hand-out carries the new admin certificate, which the old CA refuses.
+  if (input.rollout.rotationMode === "staged") {
+    kubeconfigs.push(removeHandOut("rollback-local-bundle-kubeconfig", [kubeProxy.id], []));
+  }
   const tokens = vocab.scriptStep(`rollback-${m0}-tokens`, m0, "reissue-sa-tokens.sh", {
     waitsFor: vocab.ids(kubeconfigs),
   });

@@ -6,7 +6,13 @@ import type { RotateConfig, SshPlan } from "../config";
 import type { KubeconfigPlacement, NodeFile } from "../pki/specs";
 import type { Cmd } from "../remote";
 import { derSha256, hexFingerprint } from "./caCheck";
-import { apiModelContent, kubeconfigContent, nodeBundles, type RotationPki } from "./content";
+import {
+  apiModelContent,
+  bundleKubeconfigContent,
+  kubeconfigContent,
+  nodeBundles,
+  type RotationPki,
+} from "./content";
 import { finalizePlan } from "./finalizePlan";
 import { planNodes } from "./planNodes";
 import { nodePlans, planRotation, type NodeRotationPlan } from "./planRotation";
@@ -57,6 +63,7 @@ export function buildPlan(parent: pulumi.Resource, args: RotationArgs, mode: Pla
   // Made on first use: a rollback reads none of the new PKI.
   const kubeconfig = once(() => kubeconfigContent(args.pki, args.cluster));
   const apiModel = once(() => apiModelContent(args.pki, args.cluster));
+  const handOut = once(() => bundleKubeconfigContent(args.pki, args.cluster));
   const bundles = once(() => nodeBundles(args.pki, args.files, args.kubeconfigs, kubeconfig()));
   const newCa = once(() => args.pki.content({ identity: "ca", kind: "cert" }).apply(derSha256));
   const steps = realize(phases, {
@@ -64,7 +71,7 @@ export function buildPlan(parent: pulumi.Resource, args: RotationArgs, mode: Pla
     ssh: args.ssh,
     paths: args.paths,
     bundle: (node) => bundles()(node),
-    localContent: (file) => (file === "kubeconfig" ? kubeconfig() : apiModel()),
+    localContent: (file) => ({ kubeconfig, apimodel: apiModel, bundleKubeconfig: handOut })[file](),
     newCaSha256: newCa,
   });
   return { input, phases, steps, kubeconfig };
@@ -121,7 +128,8 @@ export class Rotation extends pulumi.ComponentResource {
     );
     if (args.finalize === true) {
       const all = [...input.masters, ...input.agents].map((n) => n.name);
-      this.finalizePlan = finalizePlan(all, args.paths);
+      const staged = args.rollout.rotationMode === "staged";
+      this.finalizePlan = finalizePlan(all, args.paths, staged);
       const removed = phases[phases.length - 1].steps.filter((s) =>
         /-(backup|apimodel|kubeconfig)$/.test(s.id),
       );

@@ -8,7 +8,7 @@
 // only one master is ever out, and every client trusts what every server presents at each step.
 import { nodeIndex, type NodeIndex } from "./planNodes";
 import { ids, scriptStep } from "./planSteps";
-import type { Phase, PlanInput } from "./planTypes";
+import type { Phase, PlanInput, PlanStep, Word } from "./planTypes";
 import { rebootPhase } from "./rebootPlan";
 import { gatePhase, stagePhase, verifyPhase } from "./rotatePlan";
 import { stagedLeaves } from "./stagedLeaves";
@@ -18,7 +18,11 @@ import { BUNDLED, finals, phaseToken, rollingTurns } from "./stagedTurns";
 const STAGED_READERS = ["trust.sh", "signer.sh", "staged-gate.sh"] as const;
 export const STAGED_PHASES = ["trust", "clients", "leaves", "distrust"] as const;
 
-export function stagedPhases(input: PlanInput): Phase[] {
+/**
+ * `handOut`: write the bundle kubeconfig in P1 (handOutStep). Off under finalize, whose later runs
+ * no longer know the old CA (finalize removes apimodel.json's `….before-rotation` copy).
+ */
+export function stagedPhases(input: PlanInput, handOut = true): Phase[] {
   const ix = nodeIndex(input);
   const gate = gatePhase(ix, input);
   // The staged mode's own scripts read the staging too: an edit of one stages again.
@@ -28,9 +32,12 @@ export function stagedPhases(input: PlanInput): Phase[] {
     ids(gate.steps.filter((s) => s.id.startsWith("preflight-"))),
     STAGED_READERS.map((script) => ({ scriptHash: script })),
   );
-  const trust = trustPhase(ix, input, ids(stage.steps));
-  const clients = clientsPhase(ix, input, [trust.steps[trust.steps.length - 1].id]);
-  const leaves = stagedLeaves(ix, input, ids(clients.steps));
+  const trust = trustPhase(ix, input, ids(stage.steps), handOut);
+  const published = trust.steps.find((s) => s.id.endsWith("-published"))!;
+  const clients = clientsPhase(ix, input, [published.id]);
+  // No API server presents a certificate of the new CA before the hand-out is on disk.
+  const handedOut = ids(trust.steps.filter((s) => s.node === "local"));
+  const leaves = stagedLeaves(ix, input, [...ids(clients.steps), ...handedOut]);
   const distrust = distrustPhase(ix, input, leaves.done);
   const reboot = rebootPhase(ix, input, [distrust.steps[distrust.steps.length - 1].id]);
   return [
@@ -46,7 +53,12 @@ export function stagedPhases(input: PlanInput): Phase[] {
 }
 
 /** P1: bundles everywhere; the controller-manager keeps signing with the old CA alone. */
-function trustPhase(ix: NodeIndex, input: PlanInput, after: readonly string[]): Phase {
+function trustPhase(
+  ix: NodeIndex,
+  input: PlanInput,
+  after: readonly string[],
+  handOut: boolean,
+): Phase {
   const bundle = scriptMaker(ix, "trust.sh", (n) => ["both", ...pick(ix, n, BUNDLED)]);
   const master: TurnWork = {
     etcd: true,
@@ -62,7 +74,28 @@ function trustPhase(ix: NodeIndex, input: PlanInput, after: readonly string[]): 
     triggers: [phaseToken(ix, "trust")],
     waitsFor: finals(steps, ix),
   });
-  return { name: "trust", steps: [...steps, published] };
+  const mastersDone = finals(steps, ix)[ix.masters.length - 1];
+  const local = handOut && input.operatorCas !== undefined ? [handOutStep(input, mastersDone)] : [];
+  return { name: "trust", steps: [...steps, published, ...local] };
+}
+
+export const HAND_OUT_ID = "trust-local-bundle-kubeconfig";
+
+/**
+ * The bundle kubeconfig for clients outside the cluster (bundleKubeconfig.ts), next to the admin
+ * kubeconfig, as soon as every API server trusts the new CA as a client CA (the last master's P1
+ * turn): from then on its new admin certificate is accepted, and its old+new CA verifies every
+ * server through P3. Only when apimodel.json names the old CA (operatorCas): without it the
+ * bundle would hold the new CA alone, which verifies no server before P3.
+ */
+function handOutStep(input: PlanInput, mastersDone: string): PlanStep {
+  return {
+    id: HAND_OUT_ID,
+    node: "local",
+    run: { kind: "writeLocal", file: "bundleKubeconfig", rotationId: input.rotationId },
+    waitsFor: [mastersDone],
+    triggers: [{ contentDigest: "bundleKubeconfig" }],
+  };
 }
 
 /** P2: every Deployment, DaemonSet and StatefulSet restarted: its pods mount the bundle. */
@@ -97,4 +130,19 @@ function distrustPhase(ix: NodeIndex, input: PlanInput, after: readonly string[]
     waitsFor: finals(steps, ix),
   });
   return { name: "distrust", steps: [...steps, authn] };
+}
+
+/** The bundle kubeconfig (and any copy of it write-file.sh kept) removed from `_output/`. */
+export function removeHandOut(
+  id: string,
+  waitsFor: readonly string[],
+  triggers: readonly Word[],
+): PlanStep {
+  return {
+    id,
+    node: "local",
+    run: { kind: "removeLocal", file: "bundleKubeconfig" },
+    waitsFor,
+    triggers,
+  };
 }

@@ -234,6 +234,45 @@ booted_at() {
   printf '%s' "$((btime + start / $(getconf CLK_TCK)))"
 }
 
+# The certificates whose expiry stops etcd or the API server from working with them: the cluster
+# CA, the API server's, the client pair (kubelet, admin) and etcd's (server, client, peer), those
+# this node has. The front-proxy pair is left out: master-0 generates it apart from the rest, so
+# it can expire alone (aks-engine #4450), which breaks only aggregated APIs; no gate of the
+# rotation waits for those, and the rotation renews the pair.
+expiry_checked_certs() {
+  local f
+  for f in "$CERTS_DIR"/ca.crt "$CERTS_DIR"/apiserver.crt "$CERTS_DIR"/client.crt "$CERTS_DIR"/etcd*.crt; do
+    [ ! -s "$f" ] || printf '%s\n' "$f"
+  done
+}
+
+# One line when a certificate among the given files has expired by this node's clock, or
+# nothing: the first expired file (expiry_checked_certs lists ca.crt first, the cause of the rest
+# when it expired), its end date, the node's clock (one that runs ahead makes valid certificates
+# look expired), how many more expired, and what to do instead. The rotation starts only on a
+# cluster that works with its current certificates (its pre-flight asks etcd with them), so an
+# expired one is renewed by hand first. A file openssl cannot read is left to the other checks;
+# only a file's first certificate counts.
+expired_certs_problem() {
+  local f end first="" first_end="" more=0 now renew
+  for f in "$@"; do
+    end=$(openssl x509 -enddate -noout -in "$f" 2>/dev/null) || continue
+    ! openssl x509 -checkend 0 -noout -in "$f" >/dev/null 2>&1 || continue
+    if [ -z "$first" ]; then
+      first=$f first_end=${end#notAfter=}
+    else
+      more=$((more + 1))
+    fi
+  done
+  [ -n "$first" ] || return 0
+  now=$(date -u '+%b %e %H:%M:%S %Y GMT')
+  # An expired CA verifies nothing it signed: it is renewed first, with its own key.
+  renew="renew the expired certificates by hand with the cluster's CA, each keeping its key"
+  [ "${first##*/}" != ca.crt ] || renew="renew ca.crt by hand with its own key, then every certificate it signed, each keeping its key"
+  printf '%s expired on %s (this node'"'"'s clock: %s)%s: the rotation starts only on a cluster that works with its current certificates; if the clock is right, %s (docs/rotation.md, "Expired certificates"), then run pulumi up again' \
+    "$first" "$first_end" "$now" "$([ "$more" -eq 0 ] || printf '; %s more expired' "$more")" "$renew"
+}
+
 # Marker a container node's manager writes when it starts the node again after a reboot.
 readonly CONTAINER_REBOOT_OK=/etc/kubernetes/container-reboot-ok
 

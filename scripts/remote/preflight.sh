@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Pre-flight gate for one node: refuses (non-zero, one clear line per problem) unless this node is
-# the one expected, sudo works, the current certificate files are present and, on a master, etcd
-# is healthy. With --reboot (the node is in a reboot wave), also unless a reboot would come back,
-# so a rotation that cannot finish its reboots stops here rather than half way. With --ca-sha256,
+# the one expected, sudo works, the current certificate files are present, none of those etcd and
+# the API server work with has expired (one line naming the first and what to do instead) and, on
+# a master, etcd is healthy (not asked once one expired: it would fail the TLS handshake). With
+# --reboot (the node is in a reboot wave), also unless a reboot would come back, so a rotation that cannot finish its reboots stops here rather than half way. With --ca-sha256,
 # also unless some certificate of the node's ca.crt (a bundle of several in the staged mode) has
 # one of the given SHA-256 fingerprints (of the DER, lowercase hex): the CA of apimodel.json's
 # certificateProfile first, then the rotation's new CA. A node holding another CA was rotated by
@@ -66,7 +67,7 @@ case $role in master | agent) ;; *) die "role must be master or agent, got '$rol
 actual_host=$(hostname)
 [ "$actual_host" = "$node" ] || problems+=("hostname is '$actual_host', expected '$node' (wrong address for this node?)")
 
-for tool in base64 sha256sum install stat systemctl; do
+for tool in base64 openssl sha256sum install stat systemctl; do
   command -v "$tool" >/dev/null || problems+=("required tool '$tool' not found")
 done
 
@@ -77,25 +78,30 @@ done
 # The CA on the node against apimodel.json's: a node rotated by hand (or an old copy of
 # apimodel.json) would otherwise get certificates the rest of its cluster does not trust.
 ca=$CERTS_DIR/ca.crt
-if [ "${#ca_sha256s[@]}" -gt 0 ] && [ -s "$ca" ]; then
-  if ! command -v openssl >/dev/null; then
-    problems+=("required tool 'openssl' not found")
+# Without openssl (reported above) there is nothing to fingerprint with.
+if [ "${#ca_sha256s[@]}" -gt 0 ] && [ -s "$ca" ] && command -v openssl >/dev/null; then
+  mapfile -t held < <(cert_sha256s "$ca")
+  known=no
+  if [ "${#held[@]}" -eq 0 ]; then
+    problems+=("$ca holds no PEM certificate")
   else
-    mapfile -t held < <(cert_sha256s "$ca")
-    known=no
-    if [ "${#held[@]}" -eq 0 ]; then
-      problems+=("$ca holds no PEM certificate")
-    else
-      for h in "${held[@]}"; do
-        for fp in "${ca_sha256s[@]}"; do
-          [ "$h" != "$fp" ] || known=yes
-        done
+    for h in "${held[@]}"; do
+      for fp in "${ca_sha256s[@]}"; do
+        [ "$h" != "$fp" ] || known=yes
       done
-    fi
-    if [ "${#held[@]}" -gt 0 ] && [ "$known" = no ]; then
-      problems+=("$ca (sha256 ${held[0]}) is not the CA of apimodel.json's certificateProfile (sha256 ${ca_sha256s[0]}) nor the rotation's new CA: apimodel.json is not this cluster's current one (rotated by hand?); point config apiModel at the apimodel.json that matches the cluster")
-    fi
+    done
   fi
+  if [ "${#held[@]}" -gt 0 ] && [ "$known" = no ]; then
+    problems+=("$ca (sha256 ${held[0]}) is not the CA of apimodel.json's certificateProfile (sha256 ${ca_sha256s[0]}) nor the rotation's new CA: apimodel.json is not this cluster's current one (rotated by hand?); point config apiModel at the apimodel.json that matches the cluster")
+  fi
+fi
+
+# Expired certificates before etcd's health: etcdctl would only report a failed TLS handshake.
+expired=""
+if command -v openssl >/dev/null; then
+  mapfile -t checked < <(expiry_checked_certs)
+  [ "${#checked[@]}" -eq 0 ] || expired=$(expired_certs_problem "${checked[@]}")
+  [ -z "$expired" ] || problems+=("$expired")
 fi
 
 if [ "$reboot" = yes ]; then
@@ -110,7 +116,7 @@ if [ "$role" = master ]; then
     problems+=("user etcd does not exist")
   elif ! command -v etcdctl >/dev/null; then
     problems+=("etcdctl not found")
-  else
+  elif [ -z "$expired" ]; then
     if ! health=$(etcdctl_local endpoint health --cluster 2>&1); then
       problems+=("etcd is not healthy: $(printf '%s' "$health" | tr '\n' ' ')")
     fi

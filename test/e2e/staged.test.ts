@@ -22,11 +22,13 @@ import {
 import { certificatesOutput, createStack, pulumi, setConfig, STACK, up } from "./support/pulumi";
 import { etcdReport, phaseMarks, probeBReport, report } from "./probe/report";
 import type { Attempt } from "./probe/probeA";
-import { killGroup, killTree, repoRoot, type RunResult } from "../support/proc";
+import { killGroup, killTree, repoRoot, run, type RunResult } from "../support/proc";
 
 const STAGED_CA = "/etc/kubernetes/rotate-certs/certs/etc/kubernetes/certs/ca.crt";
 const FIGURES = path.join(repoRoot, ".work", "e2e-staged-probe.json");
 const ILB = "https://10.240.255.15";
+/** The staged mode's hand-out for clients outside the cluster (docs/staged.md). */
+const bundleKubeconfigPath = kubeconfigPath.replace(/\.json$/, ".bundle.json");
 
 /** The probe's credentials: a bootstrap token that may read and patch one ConfigMap. */
 const PROBE_SETUP = `kubectl --kubeconfig /var/lib/kubelet/kubeconfig apply -f - <<'YAML'
@@ -70,6 +72,8 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
   before(async function () {
     this.timeout(1_800_000);
     await freshLab();
+    // The lab leaves _output's other files alone: no hand-out of an earlier run may stand in.
+    fs.rmSync(bundleKubeconfigPath, { force: true });
     nodes = inventory().nodes;
     m0 = nodes.find((n) => n.role === "master" && n.index === 0)!.name;
     await createStack({
@@ -178,14 +182,44 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
 
   it("rotates staged with 0 failed requests through the internal load balancer", async function () {
     this.timeout(1_800_000);
+    const client = bundleClient();
     const r = await probedUp("staged");
+    const handOut = await client.stop();
+    figures.bundleKubeconfig = handOut;
+    fs.writeFileSync(FIGURES, JSON.stringify(figures, null, 1) + "\n");
     assert.equal(r.failedRequests, 0, JSON.stringify(r, null, 1));
+    // The operator's outside client, switched to the hand-out as soon as it appeared (P1's end):
+    // it kept working through P3 and P4.
+    assert.ok(handOut.requests > 20, JSON.stringify(handOut));
+    assert.equal(handOut.failed, 0, JSON.stringify(handOut));
     // One member restarts at a time: a quorum (2 of 3) answers in every sample.
     assert.ok(r.etcd.samples > 60, JSON.stringify(r.etcd));
     assert.equal(r.etcd.belowQuorum, 0, JSON.stringify(r.etcd));
     // Probe B: a pod's view (its bound token, kube-root-ca.crt, the kubernetes endpoints).
     assert.notEqual(r.probeB.restartedAt, null, JSON.stringify(r.probeB));
     assert.equal(r.probeB.failedAfterRestart, 0, JSON.stringify(r.probeB, null, 1));
+  });
+
+  it("hands out the bundle kubeconfig: 0600, old+new CA, the new admin client; it works after", async () => {
+    const certs = await certificatesOutput();
+    assert.equal(fs.statSync(bundleKubeconfigPath).mode & 0o777, 0o600);
+    const kc = JSON.parse(fs.readFileSync(bundleKubeconfigPath, "utf8")) as {
+      clusters: { cluster: Record<string, string> }[];
+      users: { user: Record<string, string> }[];
+    };
+    const b64 = (s: string) => Buffer.from(s, "base64").toString("utf8");
+    const cas = b64(kc.clusters[0].cluster["certificate-authority-data"]).match(
+      /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g,
+    );
+    const oldCa = fs.readFileSync(path.join(repoRoot, ".work", "lab", "pki", "ca.crt"), "utf8");
+    assert.deepEqual((cas ?? []).map(fingerprintOf), [
+      fingerprintOf(oldCa),
+      certs.ca.fingerprintSha256,
+    ]);
+    const client = b64(kc.users[0].user["client-certificate-data"]);
+    assert.equal(fingerprintOf(client), certs.kubeconfig.fingerprintSha256);
+    const r = await kubectl(bundleKubeconfigPath, `${ILB}:443`, ["get", "--raw", "/api"]);
+    assert.equal(r.code, 0, r.stderr);
   });
 
   let stagedLayout: Record<string, string[]> = {};
@@ -273,6 +307,8 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
       assert.ok(!layout.some((l) => l.includes("rotate-certs/signer")), `${n.name}: signer copy`);
     }
     assert.equal(fs.readFileSync(kubeconfigPath, "utf8"), kubeconfig, "the admin kubeconfig");
+    // s3 handed out its bundle kubeconfig before P3; its new admin certificate is refused now.
+    assert.ok(!fs.existsSync(bundleKubeconfigPath), "the bundle kubeconfig is removed");
     const server = `https://${nodes.find((n) => n.name === m0)!.ip}:443`;
     const ready = await kubectl(kubeconfigPath, server, ["get", "nodes", "-o", "json"]);
     assert.equal(ready.code, 0, ready.stderr);
@@ -360,6 +396,49 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
     return layouts;
   }
 });
+
+/**
+ * An outside client that switches to the bundle kubeconfig as soon as it exists: `GET /api` through
+ * the internal load balancer every 2 s, 3 tries within about 5 s as Probe A's. Counts requests and
+ * those that failed after their retries.
+ */
+function bundleClient(): {
+  stop(): Promise<{ requests: number; failed: number; errors: string[] }>;
+} {
+  const result = { requests: 0, failed: 0, errors: [] as string[] };
+  let running = true;
+  const attempt = () =>
+    run("kubectl", [
+      ...["--kubeconfig", bundleKubeconfigPath, "--server", `${ILB}:443`],
+      ...["--request-timeout=2s", "get", "--raw", "/api"],
+    ]);
+  const loop = (async () => {
+    while (running) {
+      if (fs.existsSync(bundleKubeconfigPath)) {
+        result.requests++;
+        let last = "";
+        let ok = false;
+        for (let i = 0; i < 3 && !ok; i++) {
+          const r = await attempt();
+          ok = r.code === 0;
+          last = r.stderr.trim().split("\n").pop() ?? "";
+        }
+        if (!ok) {
+          result.failed++;
+          result.errors.push(`${new Date().toISOString()} ${last}`);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return result;
+    },
+  };
+}
 
 const plainUp = (onLine: (l: string) => void) => up([], { timeoutMs: 1_800_000, onLine });
 

@@ -147,7 +147,9 @@ describe("fleet (npm run fleet) on the real engine", function () {
       for (const [i, s] of ["east", "west"].entries())
         assert.match(
           lines[i],
-          new RegExp(`^${s}: 5 nodes touched, 5 reboots, action rotate; \\d+ create$`),
+          new RegExp(
+            `^${s}: 5 nodes touched, 5 reboots, action rotate, phases preflight → cleanup; \\d+ create$`,
+          ),
         );
       const unknown = fleet(p, ["preview", "nowhere"]);
       assert.equal(unknown.status, 1);

@@ -5,6 +5,7 @@
 import * as assert from "assert";
 import { X509Certificate } from "crypto";
 import { Sandbox, bundleLine, makePkiScript, sha256 } from "./scripts-sandbox";
+import { EXPIRED_ON, expiredCertScript } from "../support/expiredCert";
 
 const NODE = "k8s-master-12345678-0";
 const CERTS = "/etc/kubernetes/certs";
@@ -255,6 +256,88 @@ describe("node scripts on a sandboxed master (files, etcd, front-proxy)", functi
           res.stderr,
           "preflight: error: --ca-sha256: 'AB:CD' is not a SHA-256 in lowercase hex\n",
         );
+      });
+    });
+
+    describe("expired certificates: one line naming the first and what to do instead", () => {
+      const clock =
+        "\\(this node's clock: [A-Z][a-z]{2} [ 1-3]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} GMT\\)";
+      const instead =
+        "the rotation starts only on a cluster that works with its current certificates; if " +
+        "the clock is right, ";
+      const doc = '(docs/rotation.md, "Expired certificates"), then run pulumi up again';
+      const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      before(() => {
+        // Signed by the CA the node holds (old), and a CA of the same name that expired itself.
+        node.must(expiredCertScript("/var/tmp/expired", "apiserver", "/var/tmp/old"));
+        node.must(expiredCertScript("/var/tmp/expired", "etcdpeer0", "/var/tmp/old"));
+        node.must(expiredCertScript("/var/tmp/expired", "proxy", "/var/tmp/old"));
+        node.must(expiredCertScript("/var/tmp/expired", "ca"));
+      });
+      /** Runs preflight with the given files of the node replaced by their expired copies. */
+      function withExpired(files: readonly string[], args: readonly string[]) {
+        const kept = (f: string) => `/var/tmp/kept-${f}`;
+        node.must(files.map((f) => `cp -p ${CERTS}/${f} ${kept(f)}`).join(" && "));
+        try {
+          node.must(files.map((f) => `cat /var/tmp/expired/${f} > ${CERTS}/${f}`).join(" && "));
+          const before = node.snapshot();
+          const res = node.script("preflight.sh", args);
+          assert.strictEqual(node.snapshot(), before, "preflight changed files");
+          return res;
+        } finally {
+          node.must(files.map((f) => `cp -p ${kept(f)} ${CERTS}/${f}`).join(" && "));
+        }
+      }
+
+      it("refuses a master whose apiserver.crt expired with that one line, not etcd's", () => {
+        const res = withExpired(["apiserver.crt"], [NODE, "master", ...expected]);
+        assert.strictEqual(res.code, 1);
+        assert.match(
+          res.stderr,
+          new RegExp(
+            `^preflight: ${NODE}: ${CERTS}/apiserver\\.crt expired on ${EXPIRED_ON} ${clock}: ` +
+              quote(`${instead}renew the expired certificates by hand with the cluster's CA, `) +
+              quote(`each keeping its key ${doc}`) +
+              "\n$",
+          ),
+        );
+      });
+
+      it("names an expired ca.crt first, counts the rest, and does not ask etcd", () => {
+        // etcdctl would fail the handshake with this ca.crt: no etcd line beside the one that says why.
+        const res = withExpired(["etcdpeer0.crt", "ca.crt"], [NODE, "master", ...expected]);
+        assert.strictEqual(res.code, 1);
+        assert.match(
+          res.stderr,
+          new RegExp(
+            `^preflight: ${NODE}: ${CERTS}/ca\\.crt expired on ${EXPIRED_ON} ${clock}; 1 more ` +
+              "expired: " +
+              quote(`${instead}renew ca.crt by hand with its own key, then every certificate `) +
+              quote(`it signed, each keeping its key ${doc}`) +
+              "\n$",
+          ),
+        );
+      });
+
+      it("refuses an agent whose client.crt expired", () => {
+        node.must("mv /etc/default/etcd /var/tmp/etcd.kept");
+        try {
+          node.must(expiredCertScript("/var/tmp/expired", "client", "/var/tmp/old"));
+          const res = withExpired(["client.crt"], [NODE, "agent", ...expected]);
+          assert.strictEqual(res.code, 1);
+          assert.match(
+            res.stderr,
+            new RegExp(`^preflight: ${NODE}: ${CERTS}/client\\.crt expired on `),
+          );
+        } finally {
+          node.must("mv /var/tmp/etcd.kept /etc/default/etcd");
+        }
+      });
+
+      it("lets through a master whose front-proxy pair alone expired: the rotation renews it", () => {
+        const res = withExpired(["proxy.crt"], [NODE, "master", ...expected]);
+        assert.strictEqual(res.code, 0, res.stderr);
+        assert.match(res.stdout, /ready for rotation/);
       });
     });
 

@@ -1,5 +1,6 @@
 // The engine's events, read for the fleet's one-line summaries: which nodes a preview touches and
-// reboots, and which step an update failed at. Pure: the events are collected by preview.ts/up.ts.
+// reboots, the phases it goes through, and which step an update failed at. Pure: the events are
+// collected by preview.ts/up.ts.
 
 export interface StepSeen {
   readonly urn: string;
@@ -25,13 +26,14 @@ export function nodeOf(urn: string, nodes: readonly string[]): string | undefine
 
 const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** `east: 5 nodes touched, 2 reboots, action rotate; 127 create` */
+/** `east: 5 nodes touched, 2 reboots, action rotate, phases preflight → cleanup; 127 create` (span: phaseSpan.ts) */
 export function previewLine(
   stack: string,
   action: string,
   nodes: readonly string[],
   steps: readonly StepSeen[],
   ops: Readonly<Record<string, number>>,
+  span = "",
 ): string {
   const changing = steps.filter((s) => s.op !== "same");
   const touched = new Set(changing.map((s) => nodeOf(s.urn, nodes)).filter((n) => n !== undefined));
@@ -44,7 +46,8 @@ export function previewLine(
     .filter(([op, n]) => op !== "same" && n > 0)
     .map(([op, n]) => `${n} ${op}`);
   const plan = changes.length === 0 ? "no changes" : changes.join(", ");
-  return `${stack}: ${count(touched.size, "node")} touched, ${count(reboots.size, "reboot")}, action ${action}; ${plan}`;
+  const phases = span === "" ? "" : `, phases ${span}`;
+  return `${stack}: ${count(touched.size, "node")} touched, ${count(reboots.size, "reboot")}, action ${action}${phases}; ${plan}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { loadCluster } from "../../components/cluster";
 import type { FleetArgs } from "./args";
 import { previewLine, type StepSeen } from "./events";
+import { phaseSpan } from "./phaseSpan";
 import { mapBounded } from "./pool";
 import { errorLine } from "./stackFacts";
 import { selectStacks, stackConfig, workspace } from "./workspace";
@@ -34,6 +35,7 @@ async function previewOne(stack: Stack, diff: boolean): Promise<{ text: string; 
       nodes,
       steps,
       r.changeSummary as Record<string, number>,
+      phaseSpan(steps),
     );
     return { text: diff ? `${line}\n${r.stdout}` : line, ok: true };
   } catch (err) {

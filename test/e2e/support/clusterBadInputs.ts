@@ -1,12 +1,14 @@
 // Bad input that only a cluster can show: what is wrong is on the nodes or between them and the
 // operator (a node down, a key or host key that is not the cluster's, a jump host that does not
-// answer, an apimodel.json whose CA is not the nodes'). One row per case: how to break it, the
-// first error line the operator sees, and how to repair it. The e2e runs each row with
-// `pulumi up` on a stack of its own and proves that no node file changed.
+// answer, an apimodel.json whose CA is not the nodes', a certificate that expired). One row per
+// case: how to break it, the first error line the operator sees, and how to repair it. The e2e
+// runs each row with `pulumi up` on a stack of its own and proves that no node file changed.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { inventory, masters, outputDir, setLink, type LabNode } from "./lab";
+import { EXPIRED_ON, expiredCertScript } from "../../support/expiredCert";
+import { readNodeFile } from "./cluster";
+import { inventory, masters, outputDir, rootScript, setLink, sshOk, type LabNode } from "./lab";
 
 export interface ClusterRow {
   readonly name: string;
@@ -51,11 +53,31 @@ function foreignCa(dir: string): string {
   return fs.readFileSync(path.join(dir, "foreign-ca.crt"), "utf8");
 }
 
+/**
+ * Replaces `file` on `node` with a certificate of the same name that expired (EXPIRED_ON), signed
+ * by the node's own ca.crt and ca.key, so the CA key never leaves the node; returns the repair.
+ */
+async function expireOn(node: string, file: string): Promise<() => Promise<void>> {
+  const kept = await readNodeFile(node, file);
+  const work = "/var/tmp/aks-e2e-expired";
+  const name = path.basename(file, ".crt");
+  await rootScript(
+    node,
+    `${expiredCertScript(work, name, path.dirname(file))}
+cat ${work}/${name}.crt > ${file}
+rm -rf ${work}`,
+  );
+  // In place (same mode and owner): the listing the e2e compares holds no leftover.
+  return async () => void (await sshOk(node, `sudo -n tee ${file} >/dev/null`, kept));
+}
+
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export function clusterRows(): ClusterRow[] {
   const m0 = masters()[0];
   const agent = agents()[agents().length - 1];
+  // The last master, as the agent rows take the last agent: master-0 is the jump host.
+  const lastMaster = masters()[masters().length - 1];
   return [
     {
       name: "an agent down (its network link cut)",
@@ -138,6 +160,18 @@ export function clusterRows(): ClusterRow[] {
       },
       firstLine:
         /^preflight: k8s-\S+: \/etc\/kubernetes\/certs\/ca\.crt \(sha256 [0-9a-f]{64}\) is not the CA of apimodel\.json's certificateProfile /,
+    },
+    {
+      name: "a master whose apiserver.crt already expired (the cluster's CA signed it)",
+      config: () => ({}),
+      prepare: async () => expireOn(lastMaster.name, "/etc/kubernetes/certs/apiserver.crt"),
+      firstLine: new RegExp(
+        `^preflight: ${lastMaster.name}: /etc/kubernetes/certs/apiserver\\.crt expired on ` +
+          `${EXPIRED_ON} \\(this node's clock: [^)]+\\): the rotation starts only on a cluster ` +
+          "that works with its current certificates; if the clock is right, renew the expired " +
+          "certificates by hand with the cluster's CA, each keeping its key \\(docs/rotation\\.md, " +
+          '"Expired certificates"\\), then run pulumi up again$',
+      ),
     },
   ];
 }

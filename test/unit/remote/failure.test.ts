@@ -30,6 +30,17 @@ describe("a failed step's own lines", () => {
     ]);
   });
 
+  it("shows an expired-certificate line first and whole, its quotes included", () => {
+    const expired =
+      "preflight: k8s-master-12345678-1: /etc/kubernetes/certs/apiserver.crt expired on Jan  1 " +
+      "00:00:00 2020 GMT (this node's clock: Dec  1 16:40:00 2026 GMT): the rotation starts only " +
+      "on a cluster that works with its current certificates; if the clock is right, renew the " +
+      "expired certificates by hand with the cluster's CA, each keeping its key (docs/rotation.md, " +
+      '"Expired certificates"), then run pulumi up again';
+    const error = `Process exited with status 1: running "sudo -n bash \\"p r/preflight.sh\\" k8s-master-12345678-1 master":\n${expired}\n`;
+    assert.deepEqual(failedCommandLines(error), [expired]);
+  });
+
   it("reads a local command's error, with quotes escaped in the command", () => {
     const error = `exit status 1: running "bash \\"/a b/ssh-probe.sh\\"":\nconfig jumpHost: x is unreachable\n`;
     assert.deepEqual(failedCommandLines(error), ["config jumpHost: x is unreachable"]);

@@ -50,7 +50,8 @@ describe("staged rotation plan (pure)", () => {
         assert.deepEqual(count(phases), {
           gate: 2 * N,
           stage: 2 * N,
-          trust: 9 * M + 3 * A + 1, // turns; the bundle published
+          // turns; the bundle published; the bundle kubeconfig (when apimodel.json names the old CA)
+          trust: 9 * M + 3 * A + 1 + (input.operatorCas === undefined ? 0 : 1),
           clients: 1, // every workload restarted
           leaves: 11 * M + 1 + 3 * A + M + 4, // turns, front-proxy; kubeconfigs, tokens, workloads, served
           distrust: 10 * M + 3 * A + 1, // turns; extension-apiserver-authentication rewritten
