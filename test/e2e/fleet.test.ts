@@ -168,11 +168,11 @@ describe("fleet over two lab clusters", function () {
     const r = await fleetOk("fleet preview --concurrency 2", ["preview", "--concurrency", "2"]);
     assert.match(
       lineOf(r, A.name),
-      /^aks-lab: 5 nodes touched, 5 reboots, action rotate; \d+ create$/,
+      /^aks-lab: 5 nodes touched, 5 reboots, action rotate, phases preflight → cleanup; \d+ create$/,
     );
     assert.match(
       lineOf(r, B.name),
-      /^aks-lab2: 2 nodes touched, 2 reboots, action rotate; \d+ create$/,
+      /^aks-lab2: 2 nodes touched, 2 reboots, action rotate, phases preflight → cleanup; \d+ create$/,
     );
   });
 
