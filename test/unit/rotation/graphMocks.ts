@@ -13,7 +13,7 @@ import {
   type RotationArgs,
   type RotationPki,
 } from "../../../components/rotation";
-import { interceptRegistrations } from "../support/pulumiMocks";
+import { interceptRegistrations, setUnitMocks } from "../support/pulumiMocks";
 
 /** The marker Pulumi puts on a secret value in serialized inputs. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -140,15 +140,10 @@ export async function recordGraph(
 ): Promise<Map<string, Step>> {
   const steps = new Map<string, Step>();
   const urnToName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs } }),
-      call: (args) => args.inputs,
-    },
-    "aks-rotate-certs",
-    "unit",
-    false,
-  );
+  await setUnitMocks({
+    newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs } }),
+    call: (args) => args.inputs,
+  });
   interceptRegistrations((req) =>
     steps.set(req.getName(), {
       type: req.getType(),

@@ -66,13 +66,32 @@ function stubHookRegistration(): void {
 }
 
 /**
+ * Installs `mocks` for the aks-rotate-certs project's unit stack, with hook registration stubbed.
+ * Every unit test sets its mocks here: the stub outlives setMocks (it is kept in the SDK's store),
+ * so mocks set without it worked only after another test file had installed it, and alone the
+ * first step (each carries the error hook) waited forever for a callback server.
+ * @param preview run as `pulumi preview` (isDryRun) rather than as the update of `pulumi up`
+ */
+export async function setUnitMocks(mocks: pulumi.runtime.Mocks, preview = false): Promise<void> {
+  await pulumi.runtime.setMocks(
+    mocks,
+    "aks-rotate-certs",
+    "unit",
+    preview,
+    // The file backend's organization: the program names its own stack with it (pluginSet.ts).
+    "organization",
+  );
+  stubHookRegistration();
+}
+
+/**
  * Installs fresh mocks and returns the live list of registrations.
  * @param preview run as `pulumi preview` (isDryRun) rather than as the update of `pulumi up`
  */
 export async function installMocks(preview = false): Promise<Registration[]> {
   const registrations: Registration[] = [];
   const pending = new Map<string, Omit<Registration, "inputs">>();
-  await pulumi.runtime.setMocks(
+  await setUnitMocks(
     {
       newResource(args) {
         const meta = pending.get(`${args.type}::${args.name}`);
@@ -98,13 +117,8 @@ export async function installMocks(preview = false): Promise<Registration[]> {
       },
       call: (args) => args.inputs,
     },
-    "aks-rotate-certs",
-    "unit",
     preview,
-    // The file backend's organization: the program names its own stack with it (pluginSet.ts).
-    "organization",
   );
-  stubHookRegistration();
   interceptRegistrations((req) =>
     pending.set(`${req.getType()}::${req.getName()}`, {
       type: req.getType(),
