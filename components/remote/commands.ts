@@ -183,6 +183,12 @@ export function localRestore(
   return localRun(name, words, undefined, opts);
 }
 
+/** The copies localWrite keeps of `dest`: the file it replaced, and that copy's rotation id. */
+const backupCopies = (dest: string): string[] => [
+  dest + LOCAL_BACKUP_SUFFIX,
+  dest + LOCAL_BACKUP_ID_SUFFIX,
+];
+
 /** Removes the copy localWrite kept (finalize), again whenever `triggers` change. */
 export function localRemoveBackup(
   name: string,
@@ -190,8 +196,7 @@ export function localRemoveBackup(
   triggers: pulumi.Input<unknown>[],
   opts: LocalOptions,
 ): command.local.Command {
-  const copies = [dest + LOCAL_BACKUP_SUFFIX, dest + LOCAL_BACKUP_ID_SUFFIX];
-  return localRun(name, ["rm", "-f", "--", ...copies], triggers, opts);
+  return localRun(name, ["rm", "-f", "--", ...backupCopies(dest)], triggers, opts);
 }
 
 /**
@@ -204,8 +209,7 @@ export function localRemove(
   triggers: pulumi.Input<unknown>[],
   opts: LocalOptions,
 ): command.local.Command {
-  const files = [dest, dest + LOCAL_BACKUP_SUFFIX, dest + LOCAL_BACKUP_ID_SUFFIX];
-  return localRun(name, ["rm", "-f", "--", ...files], triggers, opts);
+  return localRun(name, ["rm", "-f", "--", dest, ...backupCopies(dest)], triggers, opts);
 }
 
 /** A command on the operator's machine that reads no secret. */
