@@ -24,6 +24,7 @@ import {
 } from "./support/cluster";
 import { clusterRows, firstErrorLine } from "./support/clusterBadInputs";
 import { expectedFiles } from "./support/expected";
+import { assertNodeFilesNew } from "./support/rotated";
 import { faultsOfSecondRotation, faultTable } from "./support/secondRotationFaults";
 import { upWithFaults } from "./support/faults";
 import {
@@ -497,38 +498,7 @@ describe("pulumi up on the lab cluster", function () {
     }
 
     // Every file on every node: the new certificate (or the key of it), AKS Engine's mode/owner.
-    for (const n of nodes) {
-      const want = expectedFiles(n);
-      const facts = await fileFacts(
-        n.name,
-        want.map((f) => f.path),
-      );
-      for (const f of want) {
-        const got = facts.get(f.path);
-        assert.ok(got, `${n.name}: ${f.path} missing`);
-        assert.equal(got.mode, f.mode, `${n.name}: ${f.path} mode`);
-        assert.equal(got.owner, f.owner, `${n.name}: ${f.path} owner`);
-        const cert = certs[f.identity];
-        assert.ok(cert, `no certificate ${f.identity} in the stack output`);
-        if (f.kind === "cert") {
-          assert.equal(
-            got.fingerprint,
-            cert.fingerprintSha256,
-            `${n.name}: ${f.path} is not the new ${f.identity}`,
-          );
-        } else {
-          const crt =
-            facts.get(f.path.replace(/\.key$/, ".crt")) ??
-            facts.get(`/etc/kubernetes/certs/${f.identity}.crt`);
-          assert.ok(crt, `${n.name}: no certificate beside ${f.path}`);
-          assert.equal(
-            got.publicKey,
-            crt.publicKey,
-            `${n.name}: ${f.path} is not the key of the new ${f.identity}`,
-          );
-        }
-      }
-    }
+    await assertNodeFilesNew(nodes, certs);
 
     // The API server presents the new certificate on every master and through the internal LB.
     for (const ip of [...masters().map((m) => m.ip), inventory().internalLbIP]) {

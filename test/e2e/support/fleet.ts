@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { copyProject } from "../../engine/support/project";
 import { repoRoot, run, type RunResult } from "../../support/proc";
+import type { CertificateSummary } from "./pulumi";
 
 export interface FleetProject {
   readonly work: string;
@@ -49,11 +50,6 @@ export function fleetPulumi(p: FleetProject, args: readonly string[]): Promise<R
     ],
     { env: p.env, timeoutMs: 600_000 },
   );
-}
-
-export interface CertificateSummary {
-  readonly fingerprintSha256: string;
-  readonly notAfter: string;
 }
 
 /** The stack's `certificates` output: identity → summary. */

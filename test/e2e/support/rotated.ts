@@ -18,17 +18,20 @@ import {
   type EtcdCredentials,
 } from "./cluster";
 import { expectedFiles } from "./expected";
-import type { CertificateSummary } from "./fleet";
-import type { Inventory } from "./lab";
+import type { Inventory, LabNode } from "./lab";
+import type { CertificateSummary } from "./pulumi";
 
 const CERTS = "/etc/kubernetes/certs";
 
-/** Every expected file on every node holds the new certificate, or the key of it. */
-async function assertNodeFiles(
-  inv: Inventory,
+/**
+ * Every expected file on every node holds the new certificate (or the key of it, matched to the
+ * certificate beside it) with AKS Engine's mode and owner. Also the single-stack e2e's check.
+ */
+export async function assertNodeFilesNew(
+  nodes: readonly LabNode[],
   certs: Record<string, CertificateSummary>,
 ): Promise<void> {
-  for (const n of inv.nodes) {
+  for (const n of nodes) {
     const want = expectedFiles(n);
     const facts = await fileFacts(
       n.name,
@@ -37,14 +40,25 @@ async function assertNodeFiles(
     for (const f of want) {
       const got = facts.get(f.path);
       assert.ok(got, `${n.name}: ${f.path} missing`);
-      assert.equal(`${got.mode} ${got.owner}`, `${f.mode} ${f.owner}`, `${n.name}: ${f.path}`);
+      assert.equal(got.mode, f.mode, `${n.name}: ${f.path} mode`);
+      assert.equal(got.owner, f.owner, `${n.name}: ${f.path} owner`);
       const cert = certs[f.identity];
       assert.ok(cert, `no certificate ${f.identity} in the stack output`);
       if (f.kind === "cert") {
-        assert.equal(got.fingerprint, cert.fingerprintSha256, `${n.name}: ${f.path} is not new`);
+        assert.equal(
+          got.fingerprint,
+          cert.fingerprintSha256,
+          `${n.name}: ${f.path} is not the new ${f.identity}`,
+        );
       } else {
-        const crt = facts.get(`${CERTS}/${f.identity}.crt`);
-        assert.equal(got.publicKey, crt?.publicKey, `${n.name}: ${f.path} is not the new key`);
+        const crt =
+          facts.get(f.path.replace(/\.key$/, ".crt")) ?? facts.get(`${CERTS}/${f.identity}.crt`);
+        assert.ok(crt, `${n.name}: no certificate beside ${f.path}`);
+        assert.equal(
+          got.publicKey,
+          crt.publicKey,
+          `${n.name}: ${f.path} is not the key of the new ${f.identity}`,
+        );
       }
     }
   }
@@ -126,7 +140,7 @@ export async function assertClusterRotated(
   certs: Record<string, CertificateSummary>,
   server: string,
 ): Promise<void> {
-  await assertNodeFiles(inv, certs);
+  await assertNodeFilesNew(inv.nodes, certs);
   const masterIps = inv.nodes.filter((n) => n.role === "master").map((n) => n.ip);
   for (const ip of new Set([...masterIps, inv.apiServerIP]))
     assert.equal(
