@@ -1,6 +1,7 @@
-// Reboots, cluster nodes only, in waves (rebootWaves): every node of a wave reboots together; the
-// next wave starts once each is back from a new boot (and, on a master, etcd healthy) and Ready.
-import { rebootWaves } from "./phases";
+// Reboots, cluster nodes only, in waves (rebootWaves): every node of a wave reboots together; a
+// wave starts once each node of the waves it follows is back from a new boot (and, on a master,
+// etcd healthy) and Ready.
+import { lastWaves, rebootWaves } from "./phases";
 import type { NodeIndex } from "./planNodes";
 import { nodeReadyStep, scriptStep } from "./planSteps";
 import type { Phase, PlanInput, PlanStep, Word } from "./planTypes";
@@ -16,16 +17,13 @@ export function rebootPhase(
   // reboot step must wait for it to answer rather than fail at the first refused dial.
   const dialErrorLimit = Math.max(10, rollout.rebootTimeoutSeconds);
   const steps: PlanStep[] = [];
-  let gate = after;
-  for (const wave of rebootWaves(
-    ix.masters,
-    ix.agents,
-    rollout.rebootStrategy,
-    rollout.maxUnavailable,
-  )) {
+  const waves = rebootWaves(ix.masters, ix.agents, rollout.rebootStrategy, rollout.maxUnavailable);
+  const doneOf: string[][] = [];
+  for (const wave of waves) {
+    const gate = wave.after.length === 0 ? after : wave.after.flatMap((w) => doneOf[w]);
     const token = (n: string): Word => ({ token: [{ digests: { node: n, paths: ix.paths(n) } }] });
     steps.push(
-      ...wave.map((n) =>
+      ...wave.nodes.map((n) =>
         scriptStep(`reboot-${n}-reboot`, n, "reboot.sh", {
           args: [token(n)],
           triggers: [{ digests: { node: n, paths: ix.paths(n) } }],
@@ -35,7 +33,7 @@ export function rebootPhase(
       ),
     );
     const waveDone: string[] = [];
-    for (const n of wave) {
+    for (const n of wave.nodes) {
       const rebooted: Word = { idOf: `reboot-${n}-reboot` };
       // No fixed pause: the wait polls until the node answers from a new boot.
       steps.push({
@@ -61,7 +59,8 @@ export function rebootPhase(
       steps.push(nodeReadyStep(`reboot-${n}-ready`, gateOf, n, bootedAt, [last]));
       waveDone.push(`reboot-${n}-ready`);
     }
-    gate = waveDone;
+    doneOf.push(waveDone);
   }
-  return { phase: { name: "reboot", steps }, done: gate };
+  const done = waves.length === 0 ? after : lastWaves(waves).flatMap((w) => doneOf[w]);
+  return { phase: { name: "reboot", steps }, done };
 }

@@ -3,7 +3,13 @@
 // masters. Pure tables.
 import assert from "node:assert/strict";
 import { parseMaxUnavailable, type MaxUnavailable } from "../../../components/config";
-import { agentBatches, batchSize, describeBatch, rebootWaves } from "../../../components/rotation";
+import {
+  agentBatches,
+  batchSize,
+  describeBatch,
+  lastWaves,
+  rebootWaves,
+} from "../../../components/rotation";
 
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
@@ -63,19 +69,36 @@ describe("batch planner", () => {
   });
 
   for (const masters of [1, 5]) {
-    it(`reboots ${masters} master(s) one at a time, first, then the agents in batches`, () => {
+    it(`reboots ${masters} master(s) one at a time, master-0 first, the agent batches beside the others`, () => {
       const m = names("m", masters);
       const waves = rebootWaves(m, names("a", 10), "rolling", { percent: 30 });
       assert.deepEqual(
         waves.slice(0, masters),
-        m.map((x) => [x]),
+        m.map((x, i) => ({ nodes: [x], after: i === 0 ? [] : [i - 1] })),
       );
+      const agents = waves.slice(masters);
       assert.deepEqual(
-        waves.slice(masters).map((w) => w.length),
+        agents.map((w) => w.nodes.length),
         [3, 3, 3, 1],
       );
+      // The first batch waits for master-0 only, every later batch for the one before it.
+      assert.deepEqual(
+        agents.map((w) => w.after),
+        [[0], [masters], [masters + 1], [masters + 2]],
+      );
+      // Done when the last master and the last batch are.
+      assert.deepEqual(lastWaves(waves), masters === 1 ? [4] : [masters - 1, masters + 3]);
       assert.deepEqual(rebootWaves(m, names("a", 10), "all", { count: 1 }).length, 1);
       assert.deepEqual(rebootWaves(m, names("a", 10), "none", { count: 1 }), []);
     });
   }
+
+  it("reboots agents of a cluster without masters in batches from the start", () => {
+    const waves = rebootWaves([], names("a", 4), "rolling", { count: 2 });
+    assert.deepEqual(waves, [
+      { nodes: ["a0", "a1"], after: [] },
+      { nodes: ["a2", "a3"], after: [0] },
+    ]);
+    assert.deepEqual(lastWaves(waves), [1]);
+  });
 });

@@ -35,8 +35,13 @@ describe("rotation plan", () => {
   });
 
   it("plans reboot waves per strategy, masters first", () => {
-    assert.deepStrictEqual(rebootWaves(["m0", "m1"], ["a0"], "rolling"), [["m0"], ["m1"], ["a0"]]);
-    assert.deepStrictEqual(rebootWaves(["m0", "m1"], ["a0"], "all"), [["m0", "m1", "a0"]]);
+    const nodes = (w: { nodes: string[] }[]) => w.map((x) => x.nodes);
+    assert.deepStrictEqual(nodes(rebootWaves(["m0", "m1"], ["a0"], "rolling")), [
+      ["m0"],
+      ["m1"],
+      ["a0"],
+    ]);
+    assert.deepStrictEqual(nodes(rebootWaves(["m0", "m1"], ["a0"], "all")), [["m0", "m1", "a0"]]);
     assert.deepStrictEqual(rebootWaves(["m0"], ["a0"], "none"), []);
   });
 

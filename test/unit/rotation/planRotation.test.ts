@@ -90,8 +90,9 @@ describe("planRotation (pure)", () => {
       [`kubeproxy-${m0}-restart`, [`kubelet-${m2}-ready`, `kubelet-${a1}-ready`]],
       [`reboot-${m0}-reboot`, [`kubeconfig-${m2}-install`, "kubeconfig-local-write"]],
       [`reboot-${m1}-reboot`, [`reboot-${m0}-ready`, `reboot-${m0}-etcd`]],
-      [`reboot-${a0}-reboot`, [`reboot-${m2}-ready`]],
-      [`serviceaccounts-${m0}-tokens`, [`reboot-${a1}-ready`]],
+      [`reboot-${a0}-reboot`, [`reboot-${m0}-ready`]],
+      [`reboot-${a1}-reboot`, [`reboot-${a0}-ready`]],
+      [`serviceaccounts-${m0}-tokens`, [`reboot-${a1}-ready`, `reboot-${m2}-ready`]],
       [`verify-${m0}-cluster`, [`verify-${a1}-files`, `serviceaccounts-${m0}-workloads`]],
       ["persist-local-apimodel", [`verify-${m0}-cluster`]],
     ];
@@ -104,6 +105,11 @@ describe("planRotation (pure)", () => {
         );
       });
     }
+
+    it("reboots the agents beside masters 1 and 2, never beside master-0", () => {
+      assert.ok(!before(steps, `reboot-${a0}-reboot`).has(`reboot-${m1}-ready`));
+      assert.ok(!before(steps, `reboot-${m2}-reboot`).has(`reboot-${a0}-ready`));
+    });
 
     it("restarts no master's control plane together with master-0's", () => {
       assert.ok(!before(steps, `controlplane-${m0}-install`).has(`controlplane-${m1}-ready`));
@@ -143,24 +149,37 @@ describe("planRotation (pure)", () => {
   describe("reboots (three masters, two agents)", () => {
     const cluster = fixtureCluster("three-masters");
     const names = [...cluster.masters, ...cluster.agents].map((n) => n.name);
-    // strategy → reboot waves, as lists of node indexes.
-    const WAVES: [RebootStrategy, number[][]][] = [
-      ["rolling", [[0], [1], [2], [3], [4]]],
-      ["all", [[0, 1, 2, 3, 4]]],
+    // strategy → reboot waves, as lists of node indexes, and the waves each one follows.
+    const WAVES: [RebootStrategy, [number[], number[]][]][] = [
+      [
+        "rolling",
+        [
+          [[0], []],
+          [[1], [0]],
+          [[2], [1]],
+          [[3], [0]],
+          [[4], [3]],
+        ],
+      ],
+      ["all", [[[0, 1, 2, 3, 4], []]]],
       ["none", []],
     ];
     for (const [strategy, waves] of WAVES) {
-      it(`${strategy}: ${waves.length} waves, each after the one before is Ready`, () => {
+      it(`${strategy}: ${waves.length} waves, each after the ones it follows are Ready`, () => {
         const { input, phases } = plan(cluster, "rotate", { rebootStrategy: strategy });
         const steps = planSteps(phases);
         const reboots = steps.filter((s) => s.id.endsWith("-reboot") && s.id.startsWith("reboot-"));
-        assert.equal(reboots.length, waves.flat().length);
-        for (const [w, wave] of waves.entries()) {
+        assert.equal(reboots.length, waves.flatMap(([w]) => w).length);
+        for (const [w, [wave, after]] of waves.entries()) {
           for (const i of wave) {
             const b = before(steps, `reboot-${names[i]}-reboot`);
-            const previous = waves[w - 1] ?? [];
-            for (const p of previous) assert.ok(b.has(`reboot-${names[p]}-ready`));
-            for (const o of wave) assert.ok(!b.has(`reboot-${names[o]}-wait`));
+            for (const p of after.flatMap((a) => waves[a][0])) {
+              assert.ok(b.has(`reboot-${names[p]}-ready`));
+            }
+            // Neither the wave's own nodes nor any later wave's come before it.
+            for (const o of waves.slice(w).flatMap(([later]) => later)) {
+              assert.ok(!b.has(`reboot-${names[o]}-wait`));
+            }
           }
         }
         const rebooting = Object.values(nodePlans(input, phases)).map((p) => p.reboot);
