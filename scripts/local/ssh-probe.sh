@@ -67,12 +67,34 @@ for try in 1 2 3; do
 done
 
 printf -v proxy '%q ' "${jump_opts[@]}"
+
+# probe_node I ADDRESS KEY: one login to a node through the jump host; its stderr goes to
+# $work/I.err and its exit status to $work/I.rc (the verdicts come after, in the nodes' order).
+probe_node() {
+  local opts rc=0
+  mapfile -t -d '' opts < <(ssh_opts "$2" "$3")
+  opts+=(-o "ProxyCommand=ssh ${proxy}-W %h:%p $user@$jump")
+  ssh -n "${opts[@]}" "$user@$2" true 2>"$work/$1.err" || rc=$?
+  echo "$rc" >"$work/$1.rc"
+}
+
+# Several nodes at once, or a large cluster's probe takes a login's time per node; few enough
+# that the jump host's sshd never holds more than its MaxStartups (10) logins in progress.
+parallel=6
+rows=()
 while read -r node address key; do
   if [ -z "$node" ] || [ "$key" = jump ]; then continue; fi
-  mapfile -t -d '' opts < <(ssh_opts "$address" "$key")
-  opts+=(-o "ProxyCommand=ssh ${proxy}-W %h:%p $user@$jump")
-  ssh -n "${opts[@]}" "$user@$address" true 2>"$work/err" && continue
-  verdict "$address" "node $node ($address)" "$work/err"
-  fail "ssh: node $node ($address) is unreachable through the jump host $jump ($(why "$work/err")). Start it, or set config jumpHost to a host that reaches every node."
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
+  probe_node "${#rows[@]}" "$address" "$key" &
+  rows+=("$node $address")
 done <<<"$PROBE_NODES"
+wait
+
+# The first node in the list that failed is the one named, whatever order the logins ended in.
+for i in "${!rows[@]}"; do
+  read -r node address <<<"${rows[$i]}"
+  [ "$(cat "$work/$i.rc")" != 0 ] || continue
+  verdict "$address" "node $node ($address)" "$work/$i.err"
+  fail "ssh: node $node ($address) is unreachable through the jump host $jump ($(why "$work/$i.err")). Start it, or set config jumpHost to a host that reaches every node."
+done
 echo "ssh-probe.sh: the jump host and every node take the login"

@@ -116,6 +116,22 @@ describe("ssh-probe.sh (one login per host before any step, over OpenSSH)", func
     assert.deepEqual(r.calls, ["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
   });
 
+  it("logs in to every node of a large list, several at once, and names the first failure in the list's order", function () {
+    // agent-2's pin is wrong, agent-9 does not resolve (which fails sooner): agent-2 is named.
+    const wrong = otherKey().public;
+    const nodes = Array.from({ length: 12 }, (_, i) => {
+      const address = i === 9 ? "no-such-node.invalid" : "localhost";
+      return `k8s-agent-${i} ${address} ${i === 2 ? wrong : ed25519}`;
+    });
+    const r = probe({ PROBE_NODES: nodes.join("\n") });
+    assert.equal(r.status, 1);
+    assert.equal(r.lines.length, 1, r.lines.join("\n"));
+    assert.match(r.lines[0], /^config sshKnownHostsPath: node k8s-agent-2 \(localhost\) /);
+    // The jump host once, then each node and its proxy call through the jump host.
+    assert.equal(r.calls.length, 1 + 2 * 12, r.calls.join(" "));
+    assert.equal(r.calls.filter((c) => c === "no-such-node.invalid").length, 1);
+  });
+
   it("names the node the jump host cannot reach", function () {
     const r = probe({ PROBE_NODES: `k8s-agent-1 no-such-node.invalid ${ed25519}` });
     assert.equal(r.status, 1);
