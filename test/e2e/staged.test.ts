@@ -132,7 +132,11 @@ describe("staged rotation on the lab cluster (rotationMode staged)", function ()
       await stop(probe);
     }
     const marks = phaseMarks(stamped.join("\n"));
-    const etcd = etcdReport(await stopOnMaster0(samples), marks);
+    const etcdLines = await stopOnMaster0(samples);
+    // Kept for a failure's analysis: the raw samples beside the stamped progress lines.
+    fs.writeFileSync(path.join(repoRoot, ".work", `e2e-staged-${name}-etcd.log`), etcdLines);
+    fs.writeFileSync(path.join(repoRoot, ".work", `e2e-staged-${name}-up.log`), stamped.join("\n"));
+    const etcd = etcdReport(etcdLines, marks);
     const inCluster = probeBReport(await stopOnMaster0(probeB), marks);
     const seconds = Date.now() / 1000 - started;
     assert.equal(r.code, 0, `pulumi up (${name}) exited ${r.code}:\n${r.stdout.slice(-6000)}`);

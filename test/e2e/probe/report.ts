@@ -46,10 +46,8 @@ function phaseOf(marks: readonly Mark[]): (t: number) => string {
  */
 export function etcdReport(samples: string, marks: readonly Mark[]) {
   const phaseAt = phaseOf(marks);
-  const rows = samples
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => l.split(" ").map(Number));
+  const lines = samples.split("\n").filter(Boolean);
+  const rows = lines.map((l) => l.split(" ").slice(0, 3).map(Number));
   const members = rows.length ? rows[0][2] : 0;
   const quorum = Math.floor(members / 2) + 1;
   const byPhase: Record<string, number> = {};
@@ -62,6 +60,10 @@ export function etcdReport(samples: string, marks: readonly Mark[]) {
     members,
     minHealthy: Math.min(members, ...rows.map((r) => r[1])),
     belowQuorum: rows.filter((r) => r[1] < quorum).length,
+    // The raw lines of those samples: which members failed, and etcdctl's error for each.
+    belowQuorumSamples: lines
+      .filter((_, i) => rows[i][1] < quorum)
+      .map((l) => `${phaseAt(Number(l.split(" ")[0]))}: ${l}`),
     minHealthyByPhase: byPhase,
   };
 }
