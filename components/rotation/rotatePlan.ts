@@ -255,6 +255,14 @@ export function verifyPhase(ix: NodeIndex, input: PlanInput, rebooted: string[])
       triggers: [token],
       waitsFor: [`serviceaccounts-${m0}-workloads`],
     }),
+    // Every API server merges its client CAs into extension-apiserver-authentication and never
+    // drops one: the old CA would stay trusted by aggregated API servers. Rewritten once every
+    // API server runs on the new CA alone (a staged rotation did it at P4; then this finds it clean).
+    scriptStep(`serviceaccounts-${m0}-authn`, m0, "staged-gate.sh", {
+      args: ["authn", String(input.rollout.controlPlaneReadyTimeoutSeconds)],
+      triggers: [token],
+      waitsFor: rebooted,
+    }),
   ];
   const files = ix.all.map((n) =>
     scriptStep(`verify-${n}-files`, n, "verify.sh", {
@@ -265,7 +273,7 @@ export function verifyPhase(ix: NodeIndex, input: PlanInput, rebooted: string[])
   const cluster = scriptStep(`verify-${m0}-cluster`, m0, "verify-cluster.sh", {
     args: [input.user, ...ix.all],
     triggers: [token],
-    waitsFor: ids(files),
+    waitsFor: [...ids(files), `serviceaccounts-${m0}-authn`],
   });
   return [
     { name: "serviceaccounts", steps: serviceAccounts },

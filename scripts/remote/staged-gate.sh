@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The staged rotation's gates between phases (docs/staged.md), on master-0:
+# The staged rotation's gates between phases (docs/staged.md), on master-0 (authn also ends a
+# cut-over):
 #  published  P1 → P2: the controller-manager published the bundle: every namespace's
 #             kube-root-ca.crt and every token Secret's ca.crt hold the old and the new CA.
 #  served     P3 → P4: every etcd member's client and peer port and every master's 443 present a
 #             certificate that verifies with the new CA alone.
-#  authn      after P4: kube-system/extension-apiserver-authentication, where every API server
-#             merges its client CAs and never removes one, rewritten: deleted, then waited for
-#             until the API servers wrote it again without the old CAs.
+#  authn      after P4, and at the end of a cut-over: kube-system/extension-apiserver-authentication,
+#             where every API server merges its client CAs and never removes one, rewritten:
+#             deleted, then waited for until the API servers wrote it again without the old CAs.
 # Polls until the condition holds or the timeout passes; a second run changes nothing.
 #
 # usage: staged-gate.sh published|served|authn [timeout seconds, default 300]

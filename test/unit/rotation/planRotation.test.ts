@@ -33,7 +33,7 @@ describe("planRotation (pure)", () => {
           kubelet: 2 * M + 3 * A, // (agents install) restart, Ready
           kubeconfig: 1 + M + 1, // kube-proxy, each master, the operator's copy
           reboot: 4 * M + 3 * A, // reboot, wait, (masters: etcd), Ready
-          serviceaccounts: 3, // tokens, workloads, bare pods
+          serviceaccounts: 4, // tokens, workloads, bare pods, extension-apiserver-authentication
           verify: N + 1, // each node's files, the cluster
           persist: N + 1, // staging removed per node, apimodel.json
         });

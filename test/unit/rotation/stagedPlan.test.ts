@@ -56,7 +56,7 @@ describe("staged rotation plan (pure)", () => {
           leaves: 11 * M + 1 + 3 * A + M + 4, // turns, front-proxy; kubeconfigs, tokens, workloads, served
           distrust: 10 * M + 3 * A + 1, // turns; extension-apiserver-authentication rewritten
           reboot: 0,
-          serviceaccounts: 3,
+          serviceaccounts: 4,
           verify: N + 1,
           persist: N + 1,
         });
