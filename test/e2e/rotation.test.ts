@@ -672,6 +672,29 @@ describe("pulumi up on the lab cluster", function () {
     };
     const kcCert = Buffer.from(kc.users[0].user["client-certificate-data"], "base64").toString();
     assert.equal(fingerprintOf(kcCert), certs.kubeconfig.fingerprintSha256);
+
+    // extension-apiserver-authentication, where every API server merges its client CAs and
+    // aggregated API servers read their client trust: the new CA, and no longer the one before.
+    const authn = await kubectl(kubeconfigPath, server, [
+      ...["get", "configmap", "-n", "kube-system", "extension-apiserver-authentication"],
+      ...["-o", "jsonpath={.data.client-ca-file}"],
+    ]);
+    assertOk(authn, "kubectl get configmap extension-apiserver-authentication");
+    const pemBody = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s/g, "");
+    const trusted = pemBody(authn.stdout);
+    const previousCa = (
+      JSON.parse(previous.apiModel) as {
+        properties: { certificateProfile: { caCertificate: string } };
+      }
+    ).properties.certificateProfile.caCertificate;
+    assert.ok(
+      trusted.includes(pemBody(profile.caCertificate as string)),
+      "extension-apiserver-authentication lacks the new CA",
+    );
+    assert.ok(
+      !trusted.includes(pemBody(previousCa)),
+      "extension-apiserver-authentication still trusts the CA before the rotation",
+    );
   }
 
   it("leaves the new certificates everywhere and the old credentials refused", async function () {

@@ -14,15 +14,31 @@ const label = (phase: string): string => {
 const NOT_PHASES = new Set(["keys", "ssh"]);
 
 /**
- * "preflight → cleanup", from the first phase with a change to the last, in the order the engine
- * walks the steps (the order the program registers its phases); "" when no step changes.
+ * The words of the program's steps in the order of its phase lists (components/rotation): the
+ * engine reports steps that wait for the same step (the clean-up and the apimodel's persistence
+ * after the verification) in whatever order their registrations arrive, so the span is ranked by
+ * this table, not by the order of the events.
+ */
+const ORDER = [
+  ...["preflight", "stage", ...STAGED_PHASES, "etcd", "frontproxy", "controlplane", "kubelet"],
+  ...["kubeproxy", "kubeconfig", "reboot", "serviceaccounts", "verify", "persist", "cleanup"],
+  ...["finalize", "rollback", "record"],
+];
+
+/**
+ * "preflight → cleanup", from the first phase with a change to the last, ranked by ORDER (a word
+ * it does not know keeps the engine's order, the order the program registers its phases); ""
+ * when no step changes.
  */
 export function phaseSpan(steps: readonly StepSeen[]): string {
-  const phases = steps
+  const seen = steps
     .filter((s) => s.op !== "same")
     .map((s) => phaseOf(s.urn))
     .filter((p): p is string => p !== undefined && !NOT_PHASES.has(p));
-  if (phases.length === 0) return "";
+  if (seen.length === 0) return "";
+  const phases = seen.every((p) => ORDER.includes(p))
+    ? [...seen].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))
+    : seen;
   const first = phases[0];
   const last = phases[phases.length - 1];
   return first === last ? label(first) : `${label(first)} → ${label(last)}`;

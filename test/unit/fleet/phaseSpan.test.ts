@@ -32,6 +32,15 @@ describe("fleet preview: the phases a cluster goes through", () => {
       ],
       "leaves (P3) → distrust (P4)",
     ],
+    [
+      "steps that wait for the same one, reported in either order",
+      [
+        step(`preflight-${M0}-check`),
+        step(`cleanup-${M0}-staging`),
+        step("persist-local-apimodel"),
+      ],
+      "preflight → cleanup",
+    ],
     ["one phase", [step(`trust-${M0}-bundle`)], "trust (P1)"],
     [
       "only new keys",
