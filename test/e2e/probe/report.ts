@@ -61,9 +61,9 @@ export function etcdReport(samples: string, marks: readonly Mark[]) {
     minHealthy: Math.min(members, ...rows.map((r) => r[1])),
     belowQuorum: rows.filter((r) => r[1] < quorum).length,
     // The raw lines of those samples: which members failed, and etcdctl's error for each.
-    belowQuorumSamples: lines
-      .filter((_, i) => rows[i][1] < quorum)
-      .map((l) => `${phaseAt(Number(l.split(" ")[0]))}: ${l}`),
+    belowQuorumSamples: rows.flatMap(([t, healthy], i) =>
+      healthy < quorum ? [`${phaseAt(t)}: ${lines[i]}`] : [],
+    ),
     minHealthyByPhase: byPhase,
   };
 }
